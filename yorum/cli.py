@@ -1,0 +1,231 @@
+"""The ``yorum`` command: serve, migrate, check, and manage sites.
+
+Scriptable and stable: deploy scripts drive it. Exit status 0 on success, 1 when the
+command could not do what was asked (with the reason on stderr), 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from yorum import __version__
+from yorum.errors import YorumError
+from yorum.models import Policy
+from yorum.services import Services, build
+from yorum.settings import SECTIONS, Settings, SettingsError, load, with_overrides
+from yorum.storage import migrate as migrations
+from yorum.storage import redact_url
+
+_SERVE_SETTINGS = "YORUM_INTERNAL_SERVE_SETTINGS"  # hands settings to worker processes
+
+
+def _settings(config: str | None, data_dir: str | None, **server: Any) -> Settings:
+    """Settings from the file, the environment, and then the command line."""
+    try:
+        settings = load(config, os.environ)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise SystemExit(1) from None
+    overrides = {key: value for key, value in server.items() if value is not None}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    return with_overrides(settings, server=overrides) if overrides else settings
+
+
+def common(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command takes: the config file and the data directory."""
+    func = click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False),
+        help="Data directory (default: server.data_dir, or YORUM_SERVER_DATA_DIR).",
+        envvar="YORUM_DATA_DIR",
+    )(func)
+    func = click.option(
+        "--config",
+        type=click.Path(dir_okay=False),
+        envvar="YORUM_CONFIG",
+        help="TOML configuration file (or YORUM_CONFIG).",
+    )(func)
+    return func
+
+
+def _services(settings: Settings) -> Services:
+    try:
+        return build(settings)
+    except Exception as exc:  # the command's edge: say what failed, not a traceback
+        click.echo(f"error: cannot open the database: {exc}", err=True)
+        raise SystemExit(1) from None
+
+
+@click.group()
+@click.version_option(__version__, prog_name="yorum")
+def main() -> None:
+    """yorum: a self-hosted, privacy-first comment server."""
+
+
+@main.command()
+@common
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 8080).")
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default 1).")
+def serve(
+    config: str | None,
+    data_dir: str | None,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+) -> None:
+    """Serve yorum over HTTP; a fresh data directory gets a database and a site `default`.
+
+    Example: yorum serve --host 0.0.0.0 --port 8080 --data-dir /var/lib/yorum
+    """
+    import uvicorn
+
+    settings = _settings(config, data_dir, host=host, port=port, workers=workers)
+    services = _services(settings)
+    site = services.sites.ensure_default()
+    services.close()
+    server = settings.server
+    click.echo(
+        f"yorum {__version__} serving http://{server.host}:{server.port} "
+        f"({server.workers} worker{'s' if server.workers > 1 else ''}; "
+        f"first site: {site.id})",
+        err=True,
+    )
+    os.environ[_SERVE_SETTINGS] = json.dumps(dataclasses.asdict(settings))
+    uvicorn.run(
+        "yorum.cli:app_factory",
+        factory=True,
+        host=server.host,
+        port=server.port,
+        workers=server.workers,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=True,
+        forwarded_allow_ips=server.forwarded_allow_ips,
+        access_log=False,  # access logs would record readers' addresses
+        timeout_graceful_shutdown=10,
+        log_level="info",
+    )
+
+
+def app_factory() -> Any:
+    """Build the app in a worker process from the settings ``serve`` resolved."""
+    from yorum.web import create_app
+
+    raw = json.loads(os.environ[_SERVE_SETTINGS])
+    settings = Settings(**{name: cls(**raw[name]) for name, cls in SECTIONS.items()})
+    return create_app(build(settings, migrate_schema=False), close_on_shutdown=True)
+
+
+@main.command("migrate")
+@common
+def migrate_command(config: str | None, data_dir: str | None) -> None:
+    """Bring the database schema up to date (serve also does this on start).
+
+    Example: yorum migrate --config /etc/yorum/yorum.toml
+    """
+    services = _services(_settings(config, data_dir))
+    click.echo(f"database at revision {migrations.current(services.store)}")
+    services.close()
+
+
+@main.command()
+@common
+def check(config: str | None, data_dir: str | None) -> None:
+    """Validate the configuration and print every problem with its key.
+
+    Example: yorum check --config /etc/yorum/yorum.toml
+    """
+    try:
+        settings = load(config, os.environ)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise SystemExit(1) from None
+    if data_dir:
+        settings = with_overrides(settings, server={"data_dir": data_dir})
+    click.echo(f"configuration ok; database: {redact_url(settings.database_url)}")
+
+
+@main.group()
+def site() -> None:
+    """Manage the sites this server hosts."""
+
+
+@site.command("add")
+@common
+@click.argument("site_id", metavar="NAME")
+@click.option(
+    "--origin",
+    "origins",
+    multiple=True,
+    help="An origin allowed to embed the site (repeatable; default any origin, '*').",
+)
+@click.option("--title", default="", help="Human-readable name.")
+@click.option("--language", default="en", show_default=True, help="Default language tag.")
+@click.option(
+    "--policy",
+    type=click.Choice([p.value for p in Policy]),
+    default=Policy.OPEN.value,
+    show_default=True,
+    help="Moderation policy for new comments.",
+)
+def site_add(
+    config: str | None,
+    data_dir: str | None,
+    site_id: str,
+    origins: tuple[str, ...],
+    title: str,
+    language: str,
+    policy: str,
+) -> None:
+    """Add a site.
+
+    Example: yorum site add blog --origin https://blog.example.org --language tr
+    """
+    services = _services(_settings(config, data_dir))
+    try:
+        created = services.sites.add(
+            site_id,
+            name=title,
+            origins=origins or ("*",),
+            language=language,
+            policy=Policy(policy),
+        )
+    except YorumError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        services.close()
+    click.echo(f"added site {created.id} ({', '.join(created.origins)})")
+
+
+@site.command("list")
+@common
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, one object per site.")
+def site_list(config: str | None, data_dir: str | None, as_json: bool) -> None:
+    """List the sites.
+
+    Example: yorum site list --json
+    """
+    services = _services(_settings(config, data_dir))
+    sites = services.sites.list()
+    services.close()
+    if as_json:
+        rows = [
+            {"id": s.id, "name": s.name, "origins": list(s.origins), "language": s.language,
+             "policy": s.policy.value}
+            for s in sites
+        ]  # fmt: skip
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for s in sites:
+        click.echo(f"{s.id}\t{s.language}\t{s.policy.value}\t{' '.join(s.origins)}\t{s.name}")

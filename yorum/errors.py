@@ -1,0 +1,138 @@
+"""The expected failures of yorum, each with a stable, client-visible ``code``.
+
+The tree::
+
+    YorumError
+    ├── BadRequest              malformed request (not JSON, wrong shape)        400
+    ├── Invalid                 a field has a bad value; always names the field  422
+    ├── PayloadTooLarge         the body is bigger than the configured limit     413
+    ├── UnsupportedMediaType    the body is not application/json                 415
+    ├── NotFound                                                                 404
+    │   ├── UnknownSite
+    │   └── CommentNotFound
+    ├── Forbidden                                                                403
+    │   ├── OriginNotAllowed    the request's Origin is not allowed for the site
+    │   ├── InvalidEditToken    the edit token is wrong or belongs to another comment
+    │   ├── EditWindowExpired   the edit token is right but the window has closed
+    │   └── ThreadLocked        the thread was locked by a moderator
+    ├── Conflict                                                                 409
+    │   ├── CommentDeleted      the comment is a deleted placeholder
+    │   └── DuplicateComment    the same client posted the same text moments ago
+    └── StorageBusy             the database stayed locked; try again            503
+
+The HTTP statuses live only in ``yorum.web.errors``; nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+
+class YorumError(Exception):
+    """Base of every expected failure; ``code`` is stable and client-visible."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class BadRequest(YorumError):
+    """The request is malformed: not JSON, or not the expected shape."""
+
+    code = "bad_request"
+
+
+class Invalid(YorumError):
+    """A field has a value yorum does not accept; ``field`` names it."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str, code: str | None = None) -> None:
+        super().__init__(message, field=field)
+        if code is not None:
+            self.code = code
+
+
+class PayloadTooLarge(YorumError):
+    """The request body is larger than ``comments.max_body_bytes``."""
+
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(YorumError):
+    """The request body is not ``application/json``."""
+
+    code = "unsupported_media_type"
+
+
+class NotFound(YorumError):
+    """The thing asked for does not exist."""
+
+    code = "not_found"
+
+
+class UnknownSite(NotFound):
+    """No site has this id."""
+
+    code = "unknown_site"
+
+
+class CommentNotFound(NotFound):
+    """No comment has this id (or it is not visible)."""
+
+    code = "comment_not_found"
+
+
+class Forbidden(YorumError):
+    """The request is understood but not allowed."""
+
+    code = "forbidden"
+
+
+class OriginNotAllowed(Forbidden):
+    """The request's Origin header is not among the site's allowed origins."""
+
+    code = "origin_not_allowed"
+
+
+class InvalidEditToken(Forbidden):
+    """The edit token is missing, forged, or belongs to another comment or install."""
+
+    code = "invalid_token"
+
+
+class EditWindowExpired(Forbidden):
+    """The edit token is genuine but the edit window has closed."""
+
+    code = "edit_window_expired"
+
+
+class ThreadLocked(Forbidden):
+    """The thread was locked by a moderator; no new comments."""
+
+    code = "thread_locked"
+
+
+class Conflict(YorumError):
+    """The request conflicts with the current state."""
+
+    code = "conflict"
+
+
+class CommentDeleted(Conflict):
+    """The comment was deleted and only its placeholder remains."""
+
+    code = "comment_deleted"
+
+
+class DuplicateComment(Conflict):
+    """The same client posted the same text to the same thread moments ago."""
+
+    code = "duplicate"
+
+
+class StorageBusy(YorumError):
+    """The database stayed locked longer than the busy timeout."""
+
+    code = "busy"

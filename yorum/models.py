@@ -1,0 +1,175 @@
+"""The plain typed values that flow between yorum's layers: no SQL, no HTTP."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Status(enum.StrEnum):
+    """Where a comment stands in moderation."""
+
+    APPROVED = "approved"
+    PENDING = "pending"
+    SPAM = "spam"
+    DELETED = "deleted"
+
+
+class Policy(enum.StrEnum):
+    """A site's moderation policy for new comments."""
+
+    OPEN = "open"
+    HOLD_ALL = "hold_all"
+
+
+class Sort(enum.StrEnum):
+    """Orders of a thread's top-level comments; replies always read oldest first."""
+
+    OLDEST = "oldest"
+    NEWEST = "newest"
+    BEST = "best"
+
+
+@dataclass(frozen=True)
+class Site:
+    """One website whose pages carry yorum threads."""
+
+    id: str
+    name: str
+    origins: tuple[str, ...]
+    language: str
+    policy: Policy
+    created_at: float
+
+    def allows_origin(self, origin: str | None) -> bool:
+        """Whether a browser request from ``origin`` may use this site."""
+        if origin is None or "*" in self.origins:
+            return True
+        return origin.rstrip("/").lower() in self.origins
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The comments of one page (a URI) of one site."""
+
+    id: int
+    site_id: str
+    uri: str
+    title: str
+    locked: bool
+    created_at: float
+    version: int
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment as stored; ``text_html`` is the only form ever shown."""
+
+    id: int
+    thread_id: int
+    parent_id: int | None
+    depth: int
+    author: str
+    email: str
+    website: str
+    text_raw: str
+    text_html: str
+    status: Status
+    created_at: float
+    edited_at: float | None
+    ip_hash: str
+    likes: int
+    dislikes: int
+
+    @property
+    def is_visible(self) -> bool:
+        """Whether readers other than the author see this comment's text."""
+        return self.status is Status.APPROVED
+
+    @property
+    def score(self) -> int:
+        """Net votes, used by the 'best' sort."""
+        return self.likes - self.dislikes
+
+
+@dataclass(frozen=True)
+class NewComment:
+    """A comment as a reader submits it, already checked for shape and length."""
+
+    site_id: str
+    uri: str
+    text: str
+    author: str = ""
+    email: str = ""
+    website: str = ""
+    parent_id: int | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class CommentEdit:
+    """An author's change to their own comment; ``None`` leaves a field as it is."""
+
+    text: str
+    author: str | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    """Who is asking, as far as yorum needs to know: never stored raw."""
+
+    ip: str
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
+class Posted:
+    """The result of posting: the comment and the token that lets its author edit it."""
+
+    comment: Comment
+    thread: Thread
+    edit_token: str
+    edit_until: float
+
+
+@dataclass
+class CommentNode:
+    """A comment in a thread page with the replies shown under it."""
+
+    comment: Comment
+    replies: list[CommentNode] = field(default_factory=list)
+    hidden_replies: int = 0
+    reply_count: int = 0
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    """One page of a thread: its top-level comments (or one comment's replies)."""
+
+    site_id: str
+    uri: str
+    thread: Thread | None
+    total: int
+    nodes: list[CommentNode]
+    hidden: int
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    """A comment's vote tally after a vote, and the voter's current vote."""
+
+    comment_id: int
+    likes: int
+    dislikes: int
+    vote: int
+
+
+@dataclass(frozen=True)
+class SiteComment:
+    """A comment with the thread it belongs to, for site-wide lists and feeds."""
+
+    comment: Comment
+    uri: str
+    title: str

@@ -1,0 +1,34 @@
+"""How yorum keeps readers' addresses private: only keyed hashes are ever stored."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+
+
+def normalize_ip(ip: str) -> str:
+    """The canonical text of an address (IPv4-mapped IPv6 becomes IPv4)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip[:64]
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(address)
+
+
+class IpHasher:
+    """Turns a client address into a keyed hash fit for storing and comparing.
+
+    The key is the install's secret, so the hash cannot be reversed by trying every
+    address without it, and hashes from two installs cannot be linked.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def __call__(self, ip: str) -> str:
+        """A 32-hex-digit keyed hash of the address."""
+        digest = hmac.new(self._key, normalize_ip(ip).encode(), hashlib.sha256).hexdigest()
+        return digest[:32]

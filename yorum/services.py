@@ -1,0 +1,52 @@
+"""Wiring: ``build(settings)`` constructs the store and services once, for web and CLI."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from yorum import keys
+from yorum.comments import CommentService
+from yorum.privacy import IpHasher
+from yorum.settings import Settings
+from yorum.sites import SiteService
+from yorum.storage import Store, migrate
+from yorum.tokens import EditTokens
+
+
+@dataclass
+class Services:
+    """Everything a request or a command needs, built once per process."""
+
+    settings: Settings
+    store: Store
+    sites: SiteService
+    comments: CommentService
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.store.close()
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Callable[[], float] = time.time,
+    migrate_schema: bool = True,
+) -> Services:
+    """Open the database (migrating it unless told not to) and construct the services."""
+    install_keys = keys.load_or_create(settings.data_path)
+    store = Store.open(settings.database_url, busy_timeout=settings.database.busy_timeout)
+    if migrate_schema:
+        migrate.upgrade(store)
+    sites = SiteService(store, clock)
+    comments = CommentService(
+        store,
+        sites,
+        EditTokens(install_keys.edit_tokens, settings.comments.edit_window),
+        IpHasher(install_keys.ip_hash),
+        settings.comments,
+        clock,
+    )
+    return Services(settings=settings, store=store, sites=sites, comments=comments)

@@ -1,0 +1,111 @@
+"""SiteService: the sites this server hosts, their allowed origins, language and policy."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
+
+from yorum.errors import Conflict, Invalid, OriginNotAllowed, UnknownSite
+from yorum.models import Policy, Site
+from yorum.storage import Store
+from yorum.storage import sites as site_rows
+
+SITE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_TTL = 10.0  # seconds a site is cached where the database offers no change token
+
+
+def normalize_origin(origin: str) -> str:
+    """``scheme://host[:port]`` in lower case, or ``*``; raises ``Invalid`` otherwise."""
+    if origin == "*":
+        return origin
+    parts = urlsplit(origin.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"}:
+        raise Invalid(f"{origin!r} is not an origin like https://example.org", field="origins")
+    if parts.query or parts.fragment or parts.username:
+        raise Invalid(f"{origin!r} is not an origin like https://example.org", field="origins")
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname.lower()}{port}"
+
+
+class SiteService:
+    """Creates and looks up sites; answers whether an origin may use one."""
+
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.clock = clock
+        self._cache: dict[str, tuple[object, Site]] = {}
+
+    def add(
+        self,
+        site_id: str,
+        *,
+        name: str = "",
+        origins: Sequence[str] = ("*",),
+        language: str = "en",
+        policy: Policy = Policy.OPEN,
+    ) -> Site:
+        """Create a site; ``Conflict`` if the id is taken."""
+        if not SITE_ID.match(site_id):
+            raise Invalid("A site id is 1-64 lower-case letters, digits, '-' or '_'.", field="site")
+        if not LANGUAGE.match(language):
+            raise Invalid(
+                f"{language!r} is not a language tag like 'en' or 'pt-BR'", field="language"
+            )
+        if not origins:
+            raise Invalid("A site needs at least one origin (or '*').", field="origins")
+        site = Site(
+            id=site_id,
+            name=(name or site_id)[:200],
+            origins=tuple(dict.fromkeys(normalize_origin(o) for o in origins)),
+            language=language,
+            policy=policy,
+            created_at=self.clock(),
+        )
+        with self.store.write() as tx:
+            if site_rows.get(tx, site_id) is not None:
+                raise Conflict(f"A site named {site_id!r} exists already.", field="site")
+            site_rows.insert(tx, site)
+        return site
+
+    def ensure_default(self) -> Site:
+        """The ``default`` site, created (allowing any origin) if there are no sites at all."""
+        with self.store.read() as tx:
+            existing = site_rows.list_all(tx)
+        if existing:
+            return existing[0]
+        try:
+            return self.add("default", name="Default site")
+        except Conflict:
+            return self.get("default")
+
+    def list(self) -> list[Site]:
+        """Every site."""
+        with self.store.read() as tx:
+            return site_rows.list_all(tx)
+
+    def get(self, site_id: str) -> Site:
+        """The site with this id; ``UnknownSite`` if there is none. Cached briefly."""
+        token: object = self.store.change_token()
+        if token is None:
+            token = int(self.clock() // _TTL)
+        hit = self._cache.get(site_id)
+        if hit is not None and hit[0] == token:
+            return hit[1]
+        with self.store.read() as tx:
+            site = site_rows.get(tx, site_id)
+        if site is None:
+            raise UnknownSite(f"There is no site {site_id!r}.", field="site")
+        if len(self._cache) > 1024:
+            self._cache.clear()
+        self._cache[site_id] = (token, site)
+        return site
+
+    def for_origin(self, site_id: str, origin: str | None) -> Site:
+        """The site, provided a browser at ``origin`` may use it; else ``OriginNotAllowed``."""
+        site = self.get(site_id)
+        if not site.allows_origin(origin):
+            raise OriginNotAllowed(f"{origin} may not use site {site_id!r}.")
+        return site

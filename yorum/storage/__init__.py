@@ -1,0 +1,136 @@
+"""Storage: one ``Store`` over SQLite or PostgreSQL, reached through SQLAlchemy Core.
+
+``Store.open(url)`` connects; ``store.read()`` and ``store.write()`` hand out a
+transaction (``Tx``) that the query modules beside this one (``sites``, ``threads``,
+``comments``) take as their first argument. Nothing outside this package imports
+SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+
+from yorum.errors import StorageBusy
+
+Tx = Connection
+"""An open transaction, passed to the query functions of the storage modules."""
+
+
+def normalize_url(url: str) -> str:
+    """Point plain ``postgresql://`` URLs at the psycopg 3 driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def redact_url(url: str) -> str:
+    """A database URL fit for printing: the password hidden."""
+    return make_url(normalize_url(url)).render_as_string(hide_password=True)
+
+
+class Store:
+    """The database: transactions, health, and a cheap 'has anything changed?' probe."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._watch: sqlite3.Connection | None = None
+        self._watch_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, url: str, *, busy_timeout: int = 30) -> Store:
+        """Connect to ``url``; SQLite gets WAL, ``synchronous=FULL`` and foreign keys."""
+        url = normalize_url(url)
+        if make_url(url).get_backend_name() == "sqlite":
+            engine = create_engine(
+                url,
+                pool_size=8,
+                max_overflow=32,
+                connect_args={"timeout": busy_timeout, "check_same_thread": False},
+            )
+            _configure_sqlite(engine, busy_timeout)
+        else:
+            engine = create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=True)
+        return cls(engine)
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A read-only transaction (a consistent snapshot)."""
+        with self._translate_errors(), self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """A write transaction; on SQLite it takes the write lock up front."""
+        with self._translate_errors(), self.engine.connect() as conn:
+            conn.execution_options(yorum_begin="BEGIN IMMEDIATE")
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _translate_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except OperationalError as exc:
+            if self.is_sqlite and "locked" in str(exc.orig):
+                raise StorageBusy("The database is busy; please try again.") from exc
+            raise
+
+    def change_token(self) -> int | None:
+        """A number that changes whenever any connection commits, or None if unknown.
+
+        On SQLite this is ``PRAGMA data_version`` read on a connection of its own, which
+        changes when any other connection (in this process or another) commits; it costs
+        microseconds, so caches can check it on every request. Other databases return
+        None, and callers ask the database directly.
+        """
+        if not self.is_sqlite:
+            return None
+        with self._watch_lock:
+            if self._watch is None:
+                database = self.engine.url.database or ""
+                self._watch = sqlite3.connect(
+                    database, check_same_thread=False, isolation_level=None
+                )
+            row = self._watch.execute("PRAGMA data_version").fetchone()
+        return int(row[0])
+
+    def ping(self) -> None:
+        """Run a trivial query; raises if the database cannot answer."""
+        with self.read() as tx:
+            tx.execute(text("SELECT 1"))
+
+    def close(self) -> None:
+        """Release every connection."""
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
+        self.engine.dispose()
+
+
+def _configure_sqlite(engine: Engine, busy_timeout: int) -> None:
+    """Take over transaction control from pysqlite and set the durability pragmas."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout) * 1000}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(conn.get_execution_options().get("yorum_begin", "BEGIN"))

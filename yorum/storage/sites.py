@@ -1,0 +1,62 @@
+"""Site queries."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from yorum.models import Policy, Site
+from yorum.storage import Tx
+from yorum.storage.tables import sites
+
+
+def _site(row: Any) -> Site:
+    return Site(
+        id=row.id,
+        name=row.name,
+        origins=tuple(json.loads(row.origins)),
+        language=row.language,
+        policy=Policy(row.policy),
+        created_at=row.created_at,
+    )
+
+
+def insert(tx: Tx, site: Site) -> None:
+    """Store a new site."""
+    tx.execute(
+        sites.insert().values(
+            id=site.id,
+            name=site.name,
+            origins=json.dumps(list(site.origins)),
+            language=site.language,
+            policy=site.policy.value,
+            created_at=site.created_at,
+        )
+    )
+
+
+def update(tx: Tx, site: Site) -> None:
+    """Replace a site's name, origins, language and policy."""
+    tx.execute(
+        sites.update()
+        .where(sites.c.id == site.id)
+        .values(
+            name=site.name,
+            origins=json.dumps(list(site.origins)),
+            language=site.language,
+            policy=site.policy.value,
+        )
+    )
+
+
+def get(tx: Tx, site_id: str) -> Site | None:
+    """The site with this id, if any."""
+    row = tx.execute(select(sites).where(sites.c.id == site_id)).first()
+    return _site(row) if row else None
+
+
+def list_all(tx: Tx) -> list[Site]:
+    """Every site, by id."""
+    return [_site(r) for r in tx.execute(select(sites).order_by(sites.c.id))]

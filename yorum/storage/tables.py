@@ -1,0 +1,94 @@
+"""The single schema source: every table yorum stores, as SQLAlchemy Core.
+
+Every change here comes with one Alembic revision in ``migrations/versions``;
+``tests/storage/test_migrations.py`` fails when the two disagree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# BigInteger ids on PostgreSQL; SQLite only makes INTEGER PRIMARY KEY an alias of rowid.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("origins", Text, nullable=False),  # JSON list of "scheme://host[:port]" or "*"
+    Column("language", String(16), nullable=False),
+    Column("policy", String(32), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+threads = Table(
+    "threads",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("uri", String(2048), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("locked", Boolean, nullable=False),
+    Column("created_at", Float, nullable=False),
+    # Bumped in every transaction that changes what a reader of the thread sees;
+    # page caches and ETags are keyed on it.
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("site_id", "uri"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("thread_id", Id, ForeignKey("threads.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_id", Id, ForeignKey("comments.id", ondelete="CASCADE"), nullable=True),
+    Column("depth", SmallInteger, nullable=False),  # 0 for top-level comments
+    Column("author", String(200), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("website", String(2048), nullable=False),
+    Column("text_raw", Text, nullable=False),
+    Column("text_html", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("edited_at", Float, nullable=True),
+    Column("ip_hash", String(64), nullable=False),
+    Column("likes", Integer, nullable=False),
+    Column("dislikes", Integer, nullable=False),
+    Index(None, "thread_id", "status", "created_at"),
+    Index(None, "parent_id"),
+    Index(None, "created_at"),
+)
+
+votes = Table(
+    "votes",
+    metadata,
+    Column("comment_id", Id, ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True),
+    Column("voter_hash", String(64), primary_key=True),
+    Column("value", SmallInteger, nullable=False),
+    Column("created_at", Float, nullable=False),
+)

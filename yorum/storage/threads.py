@@ -1,0 +1,79 @@
+"""Thread queries: one thread per (site, URI), created on first comment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from yorum.models import Thread
+from yorum.storage import Tx
+from yorum.storage.tables import threads
+
+
+def _thread(row: Any) -> Thread:
+    return Thread(
+        id=row.id,
+        site_id=row.site_id,
+        uri=row.uri,
+        title=row.title,
+        locked=bool(row.locked),
+        created_at=row.created_at,
+        version=row.version,
+    )
+
+
+def get(tx: Tx, thread_id: int) -> Thread | None:
+    """The thread with this id, if any."""
+    row = tx.execute(select(threads).where(threads.c.id == thread_id)).first()
+    return _thread(row) if row else None
+
+
+def find(tx: Tx, site_id: str, uri: str) -> Thread | None:
+    """The thread of this page, if it has one yet."""
+    row = tx.execute(
+        select(threads).where(threads.c.site_id == site_id, threads.c.uri == uri)
+    ).first()
+    return _thread(row) if row else None
+
+
+def get_or_create(tx: Tx, site_id: str, uri: str, title: str, now: float) -> Thread:
+    """The thread of this page, created if missing; safe against concurrent creators."""
+    insert = pg_insert if tx.dialect.name == "postgresql" else sqlite_insert
+    tx.execute(
+        insert(threads)
+        .values(site_id=site_id, uri=uri, title=title, locked=False, created_at=now, version=0)
+        .on_conflict_do_nothing(index_elements=["site_id", "uri"])
+    )
+    thread = find(tx, site_id, uri)
+    assert thread is not None  # inserted above or by a concurrent writer
+    return thread
+
+
+def version(tx: Tx, site_id: str, uri: str) -> tuple[int, int] | None:
+    """``(thread id, version)`` of this page's thread, if it has one."""
+    row = tx.execute(
+        select(threads.c.id, threads.c.version).where(
+            threads.c.site_id == site_id, threads.c.uri == uri
+        )
+    ).first()
+    return (row.id, row.version) if row else None
+
+
+def bump(tx: Tx, thread_id: int, *, title: str | None = None) -> None:
+    """Mark the thread changed (and fill in its title if it had none)."""
+    values: dict[str, Any] = {"version": threads.c.version + 1}
+    if title:
+        values["title"] = title
+    tx.execute(threads.update().where(threads.c.id == thread_id).values(**values))
+
+
+def set_locked(tx: Tx, thread_id: int, locked: bool) -> None:
+    """Lock or unlock a thread."""
+    tx.execute(
+        threads.update()
+        .where(threads.c.id == thread_id)
+        .values(locked=locked, version=threads.c.version + 1)
+    )

@@ -1,0 +1,71 @@
+"""The one place that maps yorum's errors to HTTP statuses and problem bodies."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from yorum import errors
+from yorum.web.responses import dumps, respond
+
+log = logging.getLogger("yorum.web")
+
+STATUS: dict[type[errors.YorumError], int] = {
+    errors.BadRequest: 400,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.PayloadTooLarge: 413,
+    errors.UnsupportedMediaType: 415,
+    errors.Invalid: 422,
+    errors.StorageBusy: 503,
+}
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def status_of(exc: errors.YorumError) -> int:
+    """The HTTP status for a domain error (most specific class wins)."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def problem(request: Request, status: int, code: str, message: str, field: str | None) -> Response:
+    """The problem body every API error has: ``{"error", "message", "field"}``."""
+    body = dumps({"error": code, "message": message, "field": field})
+    headers = {"retry-after": "1"} if status == 503 else None
+    return respond(request, body, status=status, headers=headers)
+
+
+async def yorum_error(request: Request, exc: Exception) -> Response:
+    """A domain error as its problem body."""
+    assert isinstance(exc, errors.YorumError)
+    return problem(request, status_of(exc), exc.code, exc.message, exc.field)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (no route, wrong method) as problem bodies."""
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    response = problem(request, exc.status_code, code, str(exc.detail), None)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    """Anything unexpected: logged with its traceback, answered with code ``internal``."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(request, 500, "internal", "Something went wrong on the server.", None)
+
+
+HANDLERS = {
+    errors.YorumError: yorum_error,
+    HTTPException: http_error,
+    Exception: internal_error,
+}

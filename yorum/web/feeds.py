@@ -1,0 +1,102 @@
+"""Atom feeds of new comments: one per thread, one per site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from xml.etree import ElementTree as ET
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from yorum.models import Comment, Site
+from yorum.web.api import query, services
+from yorum.web.responses import respond
+from yorum.web.schemas import iso
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_SIZE = 50
+
+
+def page_url(request: Request, site: Site, uri: str) -> str:
+    """An absolute URL for a thread's page: the URI itself, or joined to the site's origin."""
+    if not uri.startswith("/"):
+        return uri
+    origins = [o for o in site.origins if o != "*"]
+    base = origins[0] if origins else _server_base(request)
+    return base + uri
+
+
+def _server_base(request: Request) -> str:
+    configured = services(request).settings.server.public_url
+    return configured.rstrip("/") if configured else str(request.base_url).rstrip("/")
+
+
+def _atom(
+    request: Request,
+    *,
+    feed_id: str,
+    title: str,
+    link: str,
+    entries: Iterable[tuple[Comment, str, str]],
+    updated: float,
+) -> Response:
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = feed_id
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = iso(updated)
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=link)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=str(request.url))
+    for comment, url, thread_title in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"{feed_id}#comment-{comment.id}"
+        name = comment.author or "Anonymous"
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = (
+            f"{name} on {thread_title}" if thread_title else name
+        )
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = iso(
+            comment.edited_at or comment.created_at
+        )
+        ET.SubElement(entry, f"{{{ATOM}}}published").text = iso(comment.created_at)
+        author = ET.SubElement(entry, f"{{{ATOM}}}author")
+        ET.SubElement(author, f"{{{ATOM}}}name").text = name
+        ET.SubElement(entry, f"{{{ATOM}}}link", href=f"{url}#yorum-{comment.id}")
+        ET.SubElement(entry, f"{{{ATOM}}}content", type="html").text = comment.text_html
+    body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return respond(request, body, media_type="application/atom+xml; charset=utf-8")
+
+
+async def thread_feed(request: Request) -> Response:
+    """The newest comments of one thread."""
+    q = query(request, "thread_feed")
+    svc = services(request)
+    site = svc.sites.get(q["site"])
+    comments = await run_in_threadpool(svc.comments.thread_comments, site.id, q["uri"], FEED_SIZE)
+    url = page_url(request, site, q["uri"])
+    updated = max((c.edited_at or c.created_at for c in comments), default=site.created_at)
+    return _atom(
+        request,
+        feed_id=f"{_server_base(request)}/api/feeds/thread?site={site.id}&uri={q['uri']}",
+        title=f"Comments on {url}",
+        link=url,
+        entries=((c, url, "") for c in comments),
+        updated=updated,
+    )
+
+
+async def site_feed(request: Request) -> Response:
+    """The newest comments of a whole site."""
+    q = query(request, "site_feed")
+    svc = services(request)
+    site = svc.sites.get(q["site"])
+    items = await run_in_threadpool(svc.comments.latest, site.id, FEED_SIZE)
+    updated = max((i.comment.created_at for i in items), default=site.created_at)
+    return _atom(
+        request,
+        feed_id=f"{_server_base(request)}/api/feeds/site?site={site.id}",
+        title=f"Comments on {site.name}",
+        link=page_url(request, site, "/"),
+        entries=((i.comment, page_url(request, site, i.uri), i.title or i.uri) for i in items),
+        updated=updated,
+    )

@@ -1,0 +1,114 @@
+"""The whole URL map in one list. API operations carry what the OpenAPI document needs."""
+
+from __future__ import annotations
+
+import inspect
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from yorum.web import api, demo, feeds, ops
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API operation: method, path, handler, and its documented shapes.
+
+    ``query`` and ``body`` name attributes of ``RequestSchemas``; ``responses`` maps
+    each success status to a response schema name (or None for a non-JSON body).
+    """
+
+    method: str
+    path: str
+    endpoint: Callable[..., Any]
+    summary: str
+    query: str | None = None
+    body: str | None = None
+    responses: dict[int, str | None] = field(default_factory=dict)
+    errors: tuple[int, ...] = ()
+    edit_token: bool = False
+    media_type: str = "application/json"
+
+
+API: list[Operation] = [
+    Operation("GET", "/api/thread", api.thread, "A page of a thread's comments, nested.",
+              query="thread", responses={200: "ThreadPage", 304: None}, errors=(403, 404, 422)),
+    Operation("POST", "/api/comments", api.create_comment, "Post a comment.",
+              body="new_comment", responses={201: "Posted", 202: "Posted"},
+              errors=(400, 403, 404, 409, 413, 415, 422, 503)),
+    Operation("GET", "/api/comments/{id:int}", api.comment_source,
+              "The author's own comment with its source.", responses={200: "CommentSource"},
+              errors=(403, 404, 409), edit_token=True),
+    Operation("PATCH", "/api/comments/{id:int}", api.edit_comment,
+              "Edit the author's own comment.", body="edit", responses={200: "Comment"},
+              errors=(400, 403, 404, 409, 413, 415, 422), edit_token=True),
+    Operation("DELETE", "/api/comments/{id:int}", api.delete_comment,
+              "Delete the author's own comment.", responses={200: "Deleted"},
+              errors=(403, 404, 409), edit_token=True),
+    Operation("POST", "/api/comments/{id:int}/vote", api.vote, "Vote on a comment.",
+              body="vote", responses={200: "VoteResult"},
+              errors=(400, 403, 404, 413, 415, 422)),
+    Operation("POST", "/api/counts", api.counts, "Comment counts for many pages.",
+              body="counts", responses={200: "Counts"}, errors=(400, 403, 404, 413, 415, 422)),
+    Operation("GET", "/api/counts", api.counts_get, "Comment counts for many pages.",
+              query="counts_query", responses={200: "Counts"}, errors=(403, 404, 422)),
+    Operation("GET", "/api/latest", api.latest, "A site's newest comments.",
+              query="latest", responses={200: "Latest"}, errors=(403, 404, 422)),
+    Operation("POST", "/api/preview", api.preview, "Render a text without posting it.",
+              body="preview", responses={200: "PreviewResult"}, errors=(400, 413, 415, 422)),
+    Operation("GET", "/api/feeds/thread", feeds.thread_feed, "Atom feed of a thread.",
+              query="thread_feed", responses={200: None}, errors=(404, 422),
+              media_type="application/atom+xml"),
+    Operation("GET", "/api/feeds/site", feeds.site_feed, "Atom feed of a site.",
+              query="site_feed", responses={200: None}, errors=(404, 422),
+              media_type="application/atom+xml"),
+]  # fmt: skip
+
+
+def _api_routes() -> list[BaseRoute]:
+    by_path: dict[str, dict[str, Callable[..., Any]]] = defaultdict(dict)
+    for op in API:
+        by_path[op.path][op.method] = op.endpoint
+    routes: list[BaseRoute] = []
+    for path, handlers in by_path.items():
+        if len(handlers) == 1:
+            ((method, endpoint),) = handlers.items()
+            routes.append(Route(path, endpoint, methods=[method]))
+        else:
+            routes.append(Route(path, _dispatch(handlers), methods=list(handlers)))
+    return routes
+
+
+def _dispatch(handlers: dict[str, Callable[..., Any]]) -> Callable[..., Any]:
+    """One endpoint for a path with several methods (Starlette matches paths first)."""
+
+    async def endpoint(request: Request) -> Response:
+        handler = handlers[request.method if request.method != "HEAD" else "GET"]
+        if inspect.iscoroutinefunction(handler):
+            response: Response = await handler(request)
+        else:
+            response = await run_in_threadpool(handler, request)
+        return response
+
+    return endpoint
+
+
+def routes() -> list[BaseRoute]:
+    """Every route of the app."""
+    return [
+        *_api_routes(),
+        Route("/api/openapi.json", ops.openapi_document, methods=["GET"]),
+        Route("/api/{path:path}", api.preflight, methods=["OPTIONS"]),
+        Route("/healthz", ops.healthz, methods=["GET"]),
+        Route("/readyz", ops.readyz, methods=["GET"]),
+        Route("/demo", demo.page, methods=["GET"]),
+        Route("/", demo.home, methods=["GET"]),
+        Mount("/static", StaticFiles(packages=[("yorum.web", "static")]), name="static"),
+    ]
