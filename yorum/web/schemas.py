@@ -69,8 +69,10 @@ class RequestSchemas:
                 Field("title", Str(300), False, "Page title, stored with a new thread.", ""),
             ],
         )
-        keep = {"default": None}  # an edit leaves absent fields as they are
-        self.edit = Schema("CommentEdit", [text, replace(author, **keep), replace(website, **keep)])
+        # An edit leaves absent fields as they are.
+        self.edit = Schema(
+            "CommentEdit", [text, replace(author, default=None), replace(website, default=None)]
+        )
         self.vote = Schema(
             "Vote", [Field("value", Choice((1, -1, 0)), True, "1 up, -1 down, 0 withdraw.")]
         )

@@ -1,0 +1,100 @@
+"""Shared fixtures: settings on a temporary data directory, services, an HTTP client.
+
+Storage and API tests run on SQLite always, and on PostgreSQL too when
+``YORUM_TEST_DATABASE_URL`` is set (each test then gets a schema of its own).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from starlette.testclient import TestClient
+
+from yorum.services import Services, build
+from yorum.settings import Settings, with_overrides
+from yorum.storage import normalize_url
+from yorum.web import create_app
+
+PG_URL = os.environ.get("YORUM_TEST_DATABASE_URL", "")
+
+
+class FakeClock:
+    """A clock tests move by hand, so windows and ages need no sleeping."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(not PG_URL, reason="YORUM_TEST_DATABASE_URL not set"),
+        ),
+    ]
+)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL for an empty database of each kind under test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'yorum.sqlite3'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in PG_URL else "?"
+    yield normalize_url(PG_URL) + f"{sep}options=-csearch_path%3D{schema}"
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """Default settings on a temporary data directory and the database under test."""
+    return with_overrides(
+        Settings(),
+        server={"data_dir": str(tmp_path / "data")},
+        database={"url": database_url},
+    )
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def services(settings: Settings, clock: FakeClock) -> Iterator[Services]:
+    """Services with the ``default`` site, on a fresh database."""
+    svc = build(settings, clock=clock)
+    svc.sites.ensure_default()
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient]:
+    """An HTTP client for the app built on ``services``."""
+    with TestClient(create_app(services)) as test_client:
+        yield test_client
+
+
+def post(client: TestClient, text: str = "Hello", **fields: object) -> dict[str, object]:
+    """Post a comment to ``/t`` of the default site and return the response body."""
+    body = {"site": "default", "uri": "/t", "text": text, **fields}
+    response = client.post("/api/comments", json=body)
+    assert response.status_code in (201, 202), response.text
+    data: dict[str, object] = response.json()
+    return data
