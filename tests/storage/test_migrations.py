@@ -15,7 +15,9 @@ def test_upgrade_from_empty_reaches_head_and_matches_tables(database_url: str) -
     migrate.upgrade(store)
     assert migrate.current(store) == migrate.head()
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
     assert diff == []
     store.close()
 

@@ -83,6 +83,7 @@ def _api_routes() -> list[BaseRoute]:
             routes.append(Route(path, endpoint, methods=[method]))
         else:
             routes.append(Route(path, _dispatch(handlers), methods=list(handlers)))
+        routes.append(Route(path, api.preflight, methods=["OPTIONS"]))
     return routes
 
 
@@ -105,7 +106,6 @@ def routes() -> list[BaseRoute]:
     return [
         *_api_routes(),
         Route("/api/openapi.json", ops.openapi_document, methods=["GET"]),
-        Route("/api/{path:path}", api.preflight, methods=["OPTIONS"]),
         Route("/healthz", ops.healthz, methods=["GET"]),
         Route("/readyz", ops.readyz, methods=["GET"]),
         Route("/demo", demo.page, methods=["GET"]),
