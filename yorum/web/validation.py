@@ -109,7 +109,8 @@ def _url(value: str, name: str) -> str:
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
         raise Invalid(f"{name} is not a web address.", field=name, code="invalid_format") from None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in value:
+    unsafe = any(ch in value for ch in ' "<>`\\{}|^')
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or unsafe:
         raise Invalid(
             f"{name} must be an http or https address.", field=name, code="invalid_format"
         )
