@@ -1,0 +1,75 @@
+"""The command line: check, migrate, and site management, as scripts drive them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from yorum.cli import main
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_reports_each_problem(tmp_path: Path) -> None:
+    config = tmp_path / "yorum.toml"
+    config.write_text('[server]\nport = "x"\nworkers = 0\n')
+    code, _, err = run("check", "--config", str(config))
+    assert code == 1
+    assert "error: server.port: expected an integer" in err
+    assert "error: server.workers: must be at least 1" in err
+    config.write_text("[server]\nport = 9000\n")
+    code, out, _ = run("check", "--config", str(config))
+    assert code == 0 and "configuration ok" in out
+
+
+def test_check_hides_database_passwords() -> None:
+    env = {"YORUM_DATABASE_URL": "postgresql://u:secret@db/yorum"}
+    code, out, _ = run("check", env=env)
+    assert code == 0 and "secret" not in out and "***" in out
+
+
+def test_migrate_creates_the_database_and_secret(tmp_path: Path) -> None:
+    code, out, _ = run("migrate", "--data-dir", str(tmp_path / "d"))
+    assert code == 0 and "revision 0001" in out
+    secret = tmp_path / "d" / "secret.key"
+    assert secret.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "d" / "yorum.sqlite3").exists()
+
+
+def test_site_add_and_list(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    code, out, _ = run(
+        "site", "add", "blog", "--origin", "https://Blog.Example/", "--origin",
+        "http://localhost:4000", "--language", "tr", "--data-dir", data,
+    )  # fmt: skip
+    assert code == 0, out
+    assert "https://blog.example, http://localhost:4000" in out
+    code, _, err = run("site", "add", "blog", "--data-dir", data)
+    assert code == 1 and "exists already" in err
+    code, _, err = run("site", "add", "Bad Name!", "--data-dir", data)
+    assert code == 1 and "site id" in err
+    code, _, err = run("site", "add", "x", "--origin", "not a url", "--data-dir", data)
+    assert code == 1 and "not an origin" in err
+    code, out, _ = run("site", "list", "--json", "--data-dir", data)
+    sites = json.loads(out)
+    assert sites == [
+        {"id": "blog", "name": "blog", "origins": ["https://blog.example", "http://localhost:4000"],
+         "language": "tr", "policy": "open"}
+    ]  # fmt: skip
+
+
+def test_data_dir_from_environment(tmp_path: Path) -> None:
+    code, _, _ = run("site", "add", "s1", env={"YORUM_DATA_DIR": str(tmp_path / "e")})
+    assert code == 0
+    assert (tmp_path / "e" / "yorum.sqlite3").exists()
+
+
+def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    env = {"YORUM_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    code, _, err = run("site", "list", "--data-dir", str(tmp_path), env=env)
+    assert code == 1 and err.startswith("error: cannot open the database")

@@ -1,0 +1,159 @@
+"""``yorum serve`` for real: several worker processes, restarts, and ``kill -9``.
+
+Each test starts the server as a child process on a free loopback port and stops it by
+its PID.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+
+from yorum.storage import Store
+from yorum.storage.tables import threads
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Server:
+    """A ``yorum serve`` child process."""
+
+    def __init__(self, data_dir: Path, database_url: str, workers: int = 1) -> None:
+        self.data_dir, self.database_url, self.workers = data_dir, database_url, workers
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = data_dir.parent / "serve.log"
+
+    def start(self) -> None:
+        env = {**os.environ, "YORUM_DATABASE_URL": self.database_url}
+        self.log = self.data_dir.parent / "serve.log"
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "yorum", "serve", "--data-dir", str(self.data_dir),
+                 "--port", str(self.port), "--workers", str(self.workers)],
+                env=env, stdout=subprocess.DEVNULL, stderr=log,
+            )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(self.log.read_text())
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("yorum serve did not become ready")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture
+def server(tmp_path: Path, database_url: str) -> Iterator[Server]:
+    srv = Server(tmp_path / "data", database_url)
+    yield srv
+    srv.stop()
+
+
+def test_concurrent_clients_on_four_workers_each_get_their_own_comment(
+    tmp_path: Path, database_url: str
+) -> None:
+    srv = Server(tmp_path / "data", database_url, workers=4)
+    srv.start()
+    uri = "/fresh-thread"
+
+    def client_run(n: int) -> list[tuple[str, int, str, dict[str, object]]]:
+        results = []
+        with httpx.Client(base_url=srv.url, timeout=60) as http:
+            for i in range(40):
+                text = f"client {n} comment {i}"
+                body = {"site": "default", "uri": uri, "text": text, "author": f"c{n}"}
+                r = http.post("/api/comments", json=body)
+                results.append((text, r.status_code, f"c{n}", r.json()))
+        return results
+
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            outcomes = [r for batch in pool.map(client_run, range(8)) for r in batch]
+        ids = set()
+        with httpx.Client(base_url=srv.url, timeout=60) as http:
+            for text, status, author, data in outcomes:
+                assert status == 201, data
+                comment = data["comment"]
+                assert isinstance(comment, dict)
+                assert comment["html"] == f"<p>{text}</p>" and comment["author"] == author
+                ids.add(comment["id"])
+                # the token is for this client's comment and no other
+                source = http.get(
+                    f"/api/comments/{comment['id']}",
+                    headers={"X-Edit-Token": str(data["edit_token"])},
+                )
+                assert source.json()["text"] == text
+            page = http.get("/api/thread", params={"site": "default", "uri": uri, "limit": 200})
+            assert page.json()["total"] == 320
+        assert len(ids) == 320
+        store = Store.open(database_url)
+        with store.read() as tx:
+            rows = tx.execute(threads.select().where(threads.c.uri == uri)).all()
+        store.close()
+        assert len(rows) == 1
+    finally:
+        srv.stop()
+
+
+def post_many(url: str, n: int, prefix: str) -> list[int]:
+    ids = []
+    with httpx.Client(base_url=url, timeout=30) as http:
+        for i in range(n):
+            r = http.post(
+                "/api/comments", json={"site": "default", "uri": "/d", "text": f"{prefix} {i}"}
+            )
+            assert r.status_code == 201
+            ids.append(r.json()["comment"]["id"])
+    return ids
+
+
+def listed(url: str) -> set[int]:
+    r = httpx.get(f"{url}/api/thread", params={"site": "default", "uri": "/d", "limit": 200})
+    return {c["id"] for c in r.json()["comments"]}
+
+
+def test_restart_keeps_every_acknowledged_comment(server: Server) -> None:
+    server.start()
+    ids = post_many(server.url, 30, "before restart")
+    server.stop()
+    server.start()
+    assert listed(server.url) == set(ids)
+
+
+def test_kill_9_loses_no_acknowledged_comment(server: Server) -> None:
+    server.start()
+    ids = post_many(server.url, 50, "before crash")
+    assert server.process is not None
+    os.kill(server.process.pid, signal.SIGKILL)
+    server.process.wait()
+    server.start()
+    assert listed(server.url) == set(ids)
