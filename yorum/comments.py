@@ -249,6 +249,11 @@ class CommentService:
         )
         return ThreadPage(site_id, uri, thread, tree.total, nodes, hidden, next_cursor)
 
+    @property
+    def versions_in_memory(self) -> bool:
+        """Whether ``thread_version`` usually answers without a query (a cheap change probe)."""
+        return self.store.change_token() is not None
+
     def thread_version(self, site_id: str, uri: str) -> tuple[int, int]:
         """``(thread id, version)`` of a page's thread, ``(0, 0)`` if it has none yet.
 

@@ -70,17 +70,27 @@ async def thread(request: Request) -> Response:
     """A page of a thread, from the page cache when the thread has not changed."""
     q = query(request, "thread")
     svc = services(request)
-    svc.sites.for_origin(q["site"], request.headers.get("origin"))
+    origin = request.headers.get("origin")
+
+    def current_version() -> tuple[int, int]:
+        svc.sites.for_origin(q["site"], origin)
+        return svc.comments.thread_version(q["site"], q["uri"])
+
+    # Where the database offers a change probe this is answered from memory, so it runs
+    # right here; otherwise it is a query and goes to the thread pool.
+    if svc.comments.versions_in_memory:
+        version = current_version()
+    else:
+        version = await run_in_threadpool(current_version)
     cache: PageCache = request.app.state.cache
     key = (q["site"], q["uri"], q["sort"], q["limit"] or 0, q["cursor"] or "", q["parent"] or 0)
-    version = svc.comments.thread_version(q["site"], q["uri"])
     entry = cache.get(key, version)
     if entry is None:
         page = await run_in_threadpool(
             svc.comments.page,
             q["site"],
             q["uri"],
-            origin=request.headers.get("origin"),
+            origin=origin,
             sort=Sort(q["sort"]),
             limit=q["limit"],
             cursor=q["cursor"],

@@ -49,7 +49,9 @@
       reply.addEventListener("click", () => { reply.replaceWith(commentForm(node.id)); });
       const up = el("button", { type: "button", class: "link", "aria-label": "Vote up" }, "▲");
       up.addEventListener("click", () => vote(node.id, 1));
-      actions.append(reply, up);
+      const down = el("button", { type: "button", class: "link", "aria-label": "Vote down" }, "▼");
+      down.addEventListener("click", () => vote(node.id, -1));
+      actions.append(reply, up, down);
     }
     const replies = el("ol", { class: "replies" }, ...(node.replies || []).map(render));
     item.append(meta, body, actions, replies);
