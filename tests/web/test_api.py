@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 
+import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import FakeClock, post
-from yorum.services import Services
+from yorum.services import Services, build
+from yorum.settings import Settings, with_overrides
 from yorum.storage import Store
 from yorum.web import create_app
 
@@ -158,3 +161,23 @@ def test_demo_page_is_served(client: TestClient) -> None:
     page = client.get("/demo")
     assert page.status_code == 200 and "/static/demo.js" in page.text
     assert client.get("/static/demo.js").status_code == 200
+
+
+def test_a_locked_sqlite_database_is_a_503_not_a_500(settings: Settings) -> None:
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    busy = with_overrides(settings, database={"busy_timeout": 1})
+    svc = build(busy)
+    svc.sites.ensure_default()
+    holder = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with TestClient(create_app(svc)) as c:
+            response = c.post("/api/comments", json={"site": "default", "uri": "/t", "text": "x"})
+        assert response.status_code == 503
+        assert response.json()["error"] == "busy"
+        assert response.headers["retry-after"] == "1"
+    finally:
+        holder.rollback()
+        holder.close()
+        svc.close()
