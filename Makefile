@@ -28,8 +28,8 @@ test: check
 check: lint typecheck
 
 lint: $(STAMP)
-	$(BIN)/ruff check yorum tests bench
-	$(BIN)/ruff format --check yorum tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
