@@ -144,14 +144,7 @@ def check(config: str | None, data_dir: str | None) -> None:
 
     Example: yorum check --config /etc/yorum/yorum.toml
     """
-    try:
-        settings = load(config, os.environ)
-    except SettingsError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        raise SystemExit(1) from None
-    if data_dir:
-        settings = with_overrides(settings, server={"data_dir": data_dir})
+    settings = _settings(config, data_dir)
     click.echo(f"configuration ok; database: {redact_url(settings.database_url)}")
 
 
