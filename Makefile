@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DATA_DIR ?= yorum-data
 PORT ?= 8080
 
-.PHONY: run test check lint typecheck bench clean
+.PHONY: setup run test check lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
+
+## Create .venv with yorum and its test tools (every other target does this first).
+setup: $(STAMP)
 
 ## Serve yorum on http://127.0.0.1:$(PORT) with SQLite in $(DATA_DIR); demo page at /demo.
 run: $(STAMP)

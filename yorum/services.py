@@ -24,6 +24,15 @@ class Services:
     sites: SiteService
     comments: CommentService
 
+    @property
+    def reads_are_quick(self) -> bool:
+        """Whether reads are local and never wait for a lock (SQLite in WAL mode).
+
+        Such reads cost less than a hop to a worker thread, so the web layer runs them on
+        the event loop; elsewhere (PostgreSQL, a network away) they go to the thread pool.
+        """
+        return self.store.is_sqlite
+
     def close(self) -> None:
         """Release the database connections."""
         self.store.close()

@@ -40,11 +40,17 @@ def redact_url(url: str) -> str:
 class Store:
     """The database: transactions, health, and a cheap 'has anything changed?' probe."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, busy_timeout: float = 30) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        self.busy_timeout = busy_timeout
         self._watch: sqlite3.Connection | None = None
         self._watch_lock = threading.Lock()
+        # SQLite takes one writer at a time. Writers of this process queue here, on a lock
+        # that wakes the next one the moment the last commits, rather than in SQLite's busy
+        # handler, which polls with sleeps of up to 100 ms; other processes still meet in
+        # the busy handler.
+        self._writer = threading.Lock()
 
     @classmethod
     def open(cls, url: str, *, busy_timeout: int = 30) -> Store:
@@ -60,7 +66,7 @@ class Store:
             _configure_sqlite(engine, busy_timeout)
         else:
             engine = create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=True)
-        return cls(engine)
+        return cls(engine, busy_timeout)
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
@@ -71,10 +77,19 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Tx]:
         """A write transaction; on SQLite it takes the write lock up front."""
-        with self._translate_errors(), self.engine.connect() as conn:
-            conn.execution_options(yorum_begin="BEGIN IMMEDIATE")
-            with conn.begin():
+        if not self.is_sqlite:
+            with self._translate_errors(), self.engine.connect() as conn, conn.begin():
                 yield conn
+            return
+        if not self._writer.acquire(timeout=self.busy_timeout):
+            raise StorageBusy("The database is busy; please try again.")
+        try:
+            with self._translate_errors(), self.engine.connect() as conn:
+                conn.execution_options(yorum_begin="BEGIN IMMEDIATE")
+                with conn.begin():
+                    yield conn
+        finally:
+            self._writer.release()
 
     @contextmanager
     def _translate_errors(self) -> Iterator[None]:

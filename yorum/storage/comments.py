@@ -3,34 +3,57 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, bindparam, delete, func, select, update
 
 from yorum.models import Comment, SiteComment, Status
 from yorum.storage import Tx
 from yorum.storage.tables import comments, threads, votes
 
+_STATUS = {status.value: status for status in Status}
+_STATUS_COLUMN = [c.name for c in comments.columns].index("status")
+assert tuple(c.name for c in comments.columns) == Comment._fields, "columns match the model"
 
-def _comment(row: Any) -> Comment:
-    return Comment(
-        id=row.id,
-        thread_id=row.thread_id,
-        parent_id=row.parent_id,
-        depth=row.depth,
-        author=row.author,
-        email=row.email,
-        website=row.website,
-        text_raw=row.text_raw,
-        text_html=row.text_html,
-        status=Status(row.status),
-        created_at=row.created_at,
-        edited_at=row.edited_at,
-        ip_hash=row.ip_hash,
-        likes=row.likes,
-        dislikes=row.dislikes,
+
+# The statements of the hot paths are built once: building one costs more than running it.
+_INSERT = comments.insert().returning(comments.c.id)
+_BY_ID = select(comments).where(comments.c.id == bindparam("id"))
+_OF_THREAD = (
+    select(comments)
+    .where(
+        comments.c.thread_id == bindparam("thread_id"),
+        comments.c.status.in_(bindparam("statuses", expanding=True)),
     )
+    .order_by(comments.c.created_at, comments.c.id)
+)
+_DUPLICATE = (
+    select(comments.c.id)
+    .where(
+        comments.c.thread_id == bindparam("thread_id"),
+        comments.c.ip_hash == bindparam("ip_hash"),
+        comments.c.created_at >= bindparam("since"),
+        comments.c.text_raw == bindparam("text_raw"),
+    )
+    .limit(1)
+)
+_COUNTS = (
+    select(threads.c.uri, func.count(comments.c.id))
+    .join(comments, comments.c.thread_id == threads.c.id)
+    .where(
+        threads.c.site_id == bindparam("site_id"),
+        threads.c.uri.in_(bindparam("uris", expanding=True)),
+        comments.c.status == Status.APPROVED.value,
+    )
+    .group_by(threads.c.uri)
+)
+
+
+def _comment(row: Sequence[Any]) -> Comment:
+    """A ``comments`` row (all columns, in table order) as a ``Comment``."""
+    values = list(row[: len(Comment._fields)])
+    values[_STATUS_COLUMN] = _STATUS[values[_STATUS_COLUMN]]
+    return Comment._make(values)
 
 
 def insert(
@@ -65,25 +88,20 @@ def insert(
         "likes": 0,
         "dislikes": 0,
     }
-    new_id = tx.execute(comments.insert().values(**values).returning(comments.c.id)).scalar_one()
-    return _comment(SimpleNamespace(id=new_id, **values))
+    new_id = tx.execute(_INSERT, values).scalar_one()
+    return _comment([new_id, *values.values()])
 
 
 def get(tx: Tx, comment_id: int) -> Comment | None:
     """The comment with this id, whatever its status."""
-    row = tx.execute(select(comments).where(comments.c.id == comment_id)).first()
+    row = tx.execute(_BY_ID, {"id": comment_id}).first()
     return _comment(row) if row else None
 
 
 def list_for_thread(tx: Tx, thread_id: int, statuses: Sequence[Status]) -> list[Comment]:
     """Every comment of a thread in one of ``statuses``, oldest first."""
-    rows = tx.execute(
-        select(comments)
-        .where(
-            comments.c.thread_id == thread_id, comments.c.status.in_([s.value for s in statuses])
-        )
-        .order_by(comments.c.created_at, comments.c.id)
-    )
+    params = {"thread_id": thread_id, "statuses": [s.value for s in statuses]}
+    rows = tx.execute(_OF_THREAD, params).all()
     return [_comment(r) for r in rows]
 
 
@@ -143,33 +161,13 @@ def remove(tx: Tx, comment_id: int) -> None:
 
 def recent_duplicate(tx: Tx, thread_id: int, ip_hash: str, text_raw: str, since: float) -> bool:
     """Whether this client posted exactly this text to this thread since ``since``."""
-    return (
-        tx.execute(
-            select(comments.c.id)
-            .where(
-                comments.c.thread_id == thread_id,
-                comments.c.ip_hash == ip_hash,
-                comments.c.created_at >= since,
-                comments.c.text_raw == text_raw,
-            )
-            .limit(1)
-        ).first()
-        is not None
-    )
+    params = {"thread_id": thread_id, "ip_hash": ip_hash, "since": since, "text_raw": text_raw}
+    return tx.execute(_DUPLICATE, params).first() is not None
 
 
 def counts(tx: Tx, site_id: str, uris: Sequence[str]) -> dict[str, int]:
     """Number of approved comments of each of these pages that has any."""
-    rows = tx.execute(
-        select(threads.c.uri, func.count(comments.c.id))
-        .join(comments, comments.c.thread_id == threads.c.id)
-        .where(
-            threads.c.site_id == site_id,
-            threads.c.uri.in_(list(set(uris))),
-            comments.c.status == Status.APPROVED.value,
-        )
-        .group_by(threads.c.uri)
-    )
+    rows = tx.execute(_COUNTS, {"site_id": site_id, "uris": list(set(uris))})
     return {uri: n for uri, n in rows}
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from yorum.models import Policy, Site
 from yorum.storage import Tx
 from yorum.storage.tables import sites
+
+_BY_ID = select(sites).where(sites.c.id == bindparam("id"))
 
 
 def _site(row: Any) -> Site:
@@ -53,7 +55,7 @@ def update(tx: Tx, site: Site) -> None:
 
 def get(tx: Tx, site_id: str) -> Site | None:
     """The site with this id, if any."""
-    row = tx.execute(select(sites).where(sites.c.id == site_id)).first()
+    row = tx.execute(_BY_ID, {"id": site_id}).first()
     return _site(row) if row else None
 
 

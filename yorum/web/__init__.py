@@ -16,6 +16,7 @@ from yorum.web.cache import PageCache
 from yorum.web.errors import HANDLERS
 from yorum.web.routes import API, routes
 from yorum.web.schemas import RequestSchemas
+from yorum.web.thread_read import FastThreadReads, ThreadReads
 
 
 def create_app(services: Services, *, close_on_shutdown: bool = False) -> Starlette:
@@ -33,4 +34,6 @@ def create_app(services: Services, *, close_on_shutdown: bool = False) -> Starle
     app.state.operations = API
     settings = services.settings.cache
     app.state.cache = PageCache(settings.max_entries, enabled=settings.enabled)
+    app.state.thread_reads = ThreadReads(services, app.state.schemas.thread, app.state.cache)
+    app.add_middleware(FastThreadReads, reads=app.state.thread_reads)
     return app

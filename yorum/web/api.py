@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from yorum.errors import Invalid
-from yorum.models import ClientInfo, CommentEdit, NewComment, Sort
+from yorum.models import ClientInfo, CommentEdit, NewComment
 from yorum.services import Services
-from yorum.web import schemas
-from yorum.web.cache import PageCache
+from yorum.web import concurrency, schemas
 from yorum.web.responses import (
     cors_headers,
-    dumps,
-    encoding_for,
     json_response,
     read_json,
     respond,
 )
+from yorum.web.thread_read import ThreadReads
 from yorum.web.validation import MAX_ID
 
 EDIT_TOKEN = "x-edit-token"
@@ -67,48 +64,16 @@ def query(request: Request, schema_name: str) -> dict[str, Any]:
 
 
 async def thread(request: Request) -> Response:
-    """A page of a thread, from the page cache when the thread has not changed."""
-    q = query(request, "thread")
-    svc = services(request)
-    origin = request.headers.get("origin")
-
-    def current_version() -> tuple[int, int]:
-        svc.sites.for_origin(q["site"], origin)
-        return svc.comments.thread_version(q["site"], q["uri"])
-
-    # Where the database offers a change probe this is answered from memory, so it runs
-    # right here; otherwise it is a query and goes to the thread pool.
-    if svc.comments.versions_in_memory:
-        version = current_version()
-    else:
-        version = await run_in_threadpool(current_version)
-    cache: PageCache = request.app.state.cache
-    key = (q["site"], q["uri"], q["sort"], q["limit"] or 0, q["cursor"] or "", q["parent"] or 0)
-    entry = cache.get(key, version)
-    if entry is None:
-        page = await run_in_threadpool(
-            svc.comments.page,
-            q["site"],
-            q["uri"],
-            origin=origin,
-            sort=Sort(q["sort"]),
-            limit=q["limit"],
-            cursor=q["cursor"],
-            parent_id=q["parent"],
-        )
-        entry = cache.put(key, version, dumps(schemas.present_page(page)))
-    headers = {
-        "etag": entry.etag,
-        "cache-control": "no-cache",
-        "vary": "Origin, Accept-Encoding",
-        **cors_headers(request),
-    }
-    if entry.etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    encoding = encoding_for(request) if len(entry.body) >= 1024 else None
-    if encoding:
-        headers["content-encoding"] = encoding
-    return Response(entry.encoded(encoding), media_type="application/json", headers=headers)
+    """A page of a thread (``FastThreadReads`` answers most of these before routing)."""
+    reads: ThreadReads = request.app.state.thread_reads
+    headers = request.headers
+    reply = await reads.answer(
+        request.scope["query_string"],
+        headers.get("origin"),
+        headers.get("accept-encoding"),
+        headers.get("if-none-match"),
+    )
+    return Response(reply.body, status_code=reply.status, headers=reply.headers)
 
 
 async def create_comment(request: Request) -> Response:
@@ -124,15 +89,20 @@ async def create_comment(request: Request) -> Response:
         parent_id=data["parent"],
         title=data["title"],
     )
-    posted = await run_in_threadpool(services(request).comments.post, new, client(request))
+    posted = await concurrency.blocking(services(request).comments.post, new, client(request))
     status = 201 if posted.comment.is_visible else 202
     return json_response(request, schemas.present_posted(posted), status)
 
 
-def comment_source(request: Request) -> Response:
+async def comment_source(request: Request) -> Response:
     """The author's own comment with its Markdown source (needs the edit token)."""
-    comment = services(request).comments.source(
-        comment_id(request), request.headers.get(EDIT_TOKEN), client(request)
+    svc = services(request)
+    comment = await concurrency.read(
+        svc,
+        svc.comments.source,
+        comment_id(request),
+        request.headers.get(EDIT_TOKEN),
+        client(request),
     )
     return json_response(request, schemas.present_source(comment))
 
@@ -142,7 +112,7 @@ async def edit_comment(request: Request) -> Response:
     cid = comment_id(request)
     data = forms(request).edit.parse(await body(request))
     change = CommentEdit(text=data["text"], author=data["author"], website=data["website"])
-    comment = await run_in_threadpool(
+    comment = await concurrency.blocking(
         services(request).comments.edit,
         cid,
         change,
@@ -152,10 +122,13 @@ async def edit_comment(request: Request) -> Response:
     return json_response(request, schemas.present_comment(comment))
 
 
-def delete_comment(request: Request) -> Response:
+async def delete_comment(request: Request) -> Response:
     """Delete the author's own comment inside the edit window."""
-    placeholder = services(request).comments.delete(
-        comment_id(request), request.headers.get(EDIT_TOKEN), client(request)
+    placeholder = await concurrency.blocking(
+        services(request).comments.delete,
+        comment_id(request),
+        request.headers.get(EDIT_TOKEN),
+        client(request),
     )
     return json_response(request, schemas.present_deleted(placeholder))
 
@@ -164,7 +137,7 @@ async def vote(request: Request) -> Response:
     """Vote a comment up or down, or withdraw the vote."""
     cid = comment_id(request)
     data = forms(request).vote.parse(await body(request))
-    result = await run_in_threadpool(
+    result = await concurrency.blocking(
         services(request).comments.vote, cid, data["value"], client(request)
     )
     return json_response(request, schemas.present_vote(result))
@@ -173,30 +146,37 @@ async def vote(request: Request) -> Response:
 async def counts(request: Request) -> Response:
     """Comment counts for up to 100 pages, in the order given (POST body)."""
     data = forms(request).counts.parse(await body(request))
-    found = await run_in_threadpool(
-        services(request).comments.counts, data["site"], data["uris"], client(request).origin
+    svc = services(request)
+    found = await concurrency.read(
+        svc, svc.comments.counts, data["site"], data["uris"], client(request).origin
     )
     return json_response(request, schemas.present_counts(found))
 
 
-def counts_get(request: Request) -> Response:
+async def counts_get(request: Request) -> Response:
     """Comment counts for up to 100 pages, in the order given (query string)."""
     q = query(request, "counts_query")
-    found = services(request).comments.counts(q["site"], q["uri"], client(request).origin)
+    svc = services(request)
+    found = await concurrency.read(
+        svc, svc.comments.counts, q["site"], q["uri"], request.headers.get("origin")
+    )
     return json_response(request, schemas.present_counts(found))
 
 
-def latest(request: Request) -> Response:
+async def latest(request: Request) -> Response:
     """The site's newest comments."""
     q = query(request, "latest")
-    items = services(request).comments.latest(q["site"], q["limit"], client(request).origin)
+    svc = services(request)
+    items = await concurrency.read(
+        svc, svc.comments.latest, q["site"], q["limit"], request.headers.get("origin")
+    )
     return json_response(request, schemas.present_latest(items))
 
 
 async def preview(request: Request) -> Response:
     """How a text would look, without posting it."""
     data = forms(request).preview.parse(await body(request))
-    html = await run_in_threadpool(services(request).comments.preview, data["text"])
+    html = await concurrency.blocking(services(request).comments.preview, data["text"])
     return json_response(request, {"html": html})
 
 

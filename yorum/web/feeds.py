@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from xml.etree import ElementTree as ET
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from yorum.models import Comment, Site
+from yorum.web import concurrency
 from yorum.web.api import query, services
 from yorum.web.responses import respond
 from yorum.web.schemas import iso
@@ -71,8 +71,10 @@ async def thread_feed(request: Request) -> Response:
     """The newest comments of one thread."""
     q = query(request, "thread_feed")
     svc = services(request)
-    site = svc.sites.get(q["site"])
-    comments = await run_in_threadpool(svc.comments.thread_comments, site.id, q["uri"], FEED_SIZE)
+    site = await concurrency.read(svc, svc.sites.get, q["site"])
+    comments = await concurrency.read(
+        svc, svc.comments.thread_comments, site.id, q["uri"], FEED_SIZE
+    )
     url = page_url(request, site, q["uri"])
     updated = max((c.edited_at or c.created_at for c in comments), default=site.created_at)
     return _atom(
@@ -89,8 +91,8 @@ async def site_feed(request: Request) -> Response:
     """The newest comments of a whole site."""
     q = query(request, "site_feed")
     svc = services(request)
-    site = svc.sites.get(q["site"])
-    items = await run_in_threadpool(svc.comments.latest, site.id, FEED_SIZE)
+    site = await concurrency.read(svc, svc.sites.get, q["site"])
+    items = await concurrency.read(svc, svc.comments.latest, site.id, FEED_SIZE)
     updated = max((i.comment.created_at for i in items), default=site.created_at)
     return _atom(
         request,

@@ -22,14 +22,20 @@ def dumps(data: Any) -> bytes:
     return orjson.dumps(data)
 
 
-def encoding_for(request: Request) -> str | None:
-    """The best compression the client accepts: ``br``, ``gzip`` or None."""
-    accepted = request.headers.get("accept-encoding", "")
+def pick_encoding(accepted: str | None) -> str | None:
+    """The best compression an Accept-Encoding value allows: ``br``, ``gzip`` or None."""
+    if not accepted:
+        return None
     if "br" in accepted:
         return "br"
     if "gzip" in accepted:
         return "gzip"
     return None
+
+
+def encoding_for(request: Request) -> str | None:
+    """The best compression the client accepts: ``br``, ``gzip`` or None."""
+    return pick_encoding(request.headers.get("accept-encoding"))
 
 
 def compress(body: bytes, encoding: str) -> bytes:
@@ -39,12 +45,16 @@ def compress(body: bytes, encoding: str) -> bytes:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
-def cors_headers(request: Request) -> dict[str, str]:
+def cors_for(origin: str | None) -> dict[str, str]:
     """Echo the caller's Origin. Handlers have already refused origins a site does not allow."""
-    origin = request.headers.get("origin")
     if not origin:
         return {}
     return {"access-control-allow-origin": origin, "access-control-expose-headers": "ETag"}
+
+
+def cors_headers(request: Request) -> dict[str, str]:
+    """The CORS headers for this request's Origin."""
+    return cors_for(request.headers.get("origin"))
 
 
 def respond(
