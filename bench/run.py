@@ -90,15 +90,24 @@ def http(method: str, url: str, body: object | None = None) -> tuple[int, bytes]
 
 
 class Yorum:
-    """A ``yorum serve`` process with one worker, stopped by ``stop()``."""
+    """A ``yorum serve`` process (with ``workers`` worker processes), stopped by ``stop()``."""
 
-    def __init__(self, data_dir: Path, log: Path, **env: str) -> None:
+    def __init__(self, data_dir: Path, log: Path, workers: int = 1, **env: str) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         environ = {**os.environ, **env}
         self.log = log.open("w")
         self.proc = subprocess.Popen(
-            [str(YORUM), "serve", "--data-dir", str(data_dir), "--port", str(self.port)],
+            [
+                str(YORUM),
+                "serve",
+                "--data-dir",
+                str(data_dir),
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ],
             env=environ,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -113,10 +122,21 @@ class Yorum:
         raise SystemExit(f"yorum did not start; see {log}")
 
     def peak_rss_mib(self) -> float:
-        """The process's peak resident set size so far (VmHWM)."""
-        status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        kib = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))  # type: ignore[union-attr]
-        return kib / 1024
+        """The largest peak resident set size (VmHWM) of the server and its workers."""
+        peaks = []
+        pids = [self.proc.pid]
+        while pids:
+            pid = pids.pop()
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            except OSError:
+                continue
+            match = re.search(r"VmHWM:\s+(\d+) kB", status)
+            if match:
+                peaks.append(int(match.group(1)) / 1024)
+            pids += [int(c) for c in children]
+        return max(peaks)
 
     def stop(self) -> None:
         """Stop the server gracefully and wait for it."""
@@ -257,8 +277,19 @@ class Profiler:
             return
         self.out = self.workdir / f"{name}.stacks"
         self.proc = subprocess.Popen(
-            [self.binary, "record", "--pid", str(pid), "--format", "raw", "--rate", "250",
-             "--nonblocking", "--output", str(self.out)],
+            [
+                self.binary,
+                "record",
+                "--pid",
+                str(pid),
+                "--format",
+                "raw",
+                "--rate",
+                "250",
+                "--nonblocking",
+                "--output",
+                str(self.out),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -305,6 +336,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=50, help="wrk connections")
     parser.add_argument("--rounds", type=int, default=2, help="runs of every scenario")
+    parser.add_argument("--workers", type=int, default=1, help="yorum worker processes")
     parser.add_argument("--profile", action="store_true", help="sample yorum with py-spy")
     args = parser.parse_args()
 
@@ -315,7 +347,7 @@ def main() -> None:
     wrk_log = workdir / "wrk.log"
     profiler = Profiler(args.profile, workdir)
 
-    warm = Yorum(data, workdir / "yorum-warm.log")
+    warm = Yorum(data, workdir / "yorum-warm.log", args.workers)
     uncached = nginx = None
     results: list[Result] = []
     profiles: dict[str, str] = {}
@@ -324,7 +356,9 @@ def main() -> None:
         thread_path = f"/api/thread?site=default&uri={THREAD_URI}&limit=100"
         thread_body = http("GET", warm.base + thread_path)[1]
         (workdir / "static" / "thread.json").write_bytes(thread_body)
-        uncached = Yorum(data, workdir / "yorum-uncached.log", YORUM_CACHE_ENABLED="false")
+        uncached = Yorum(
+            data, workdir / "yorum-uncached.log", args.workers, YORUM_CACHE_ENABLED="false"
+        )
         assert http("GET", uncached.base + thread_path)[1] == thread_body
         nginx = Nginx(workdir, workdir / "static")
         counts_path = "/api/counts?site=default&" + "&".join(f"uri={u}" for u in COUNT_URIS)
@@ -352,8 +386,14 @@ def main() -> None:
                     flush=True,
                 )
         rss = {"warm": warm.peak_rss_mib(), "uncached": uncached.peak_rss_mib()}
-        stored = json.loads(http("GET", warm.base + "/api/counts?site=default&"
-                                 + "&".join(f"uri=/bench/posts/{i}" for i in range(50)))[1])
+        stored = json.loads(
+            http(
+                "GET",
+                warm.base
+                + "/api/counts?site=default&"
+                + "&".join(f"uri=/bench/posts/{i}" for i in range(50)),
+            )[1]
+        )
     finally:
         for proc in (nginx, uncached, warm):
             if proc is not None:

@@ -38,7 +38,13 @@ def test_migrate_creates_the_database_and_secret(tmp_path: Path) -> None:
     assert code == 0 and "revision 0001" in out
     secret = tmp_path / "d" / "secret.key"
     assert secret.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "d").stat().st_mode & 0o777 == 0o700  # holds e-mail addresses
     assert (tmp_path / "d" / "yorum.sqlite3").exists()
+
+
+def test_serve_refuses_a_port_out_of_range(tmp_path: Path) -> None:
+    code, _, err = run("serve", "--data-dir", str(tmp_path / "d"), "--port", "70000")
+    assert code == 2 and "--port" in err
 
 
 def test_site_add_and_list(tmp_path: Path) -> None:

@@ -42,6 +42,24 @@ def test_every_problem_is_reported_with_its_key(tmp_path: Path) -> None:
     assert "cache.enabled: expected true or false, got 'maybe' (YORUM_CACHE_ENABLED)" in problems
 
 
+def test_upper_bounds_and_related_settings_are_checked() -> None:
+    environ = {
+        "YORUM_SERVER_PORT": "70000",
+        "YORUM_COMMENTS_MAX_NAME_LENGTH": "201",
+        "YORUM_COMMENTS_PAGE_SIZE": "300",
+    }
+    with pytest.raises(SettingsError) as info:
+        load(None, environ)
+    problems = info.value.problems
+    assert "server.port: must be at most 65535, got 70000 (YORUM_SERVER_PORT)" in problems
+    assert (
+        "comments.max_name_length: must be at most 200, got 201 (YORUM_COMMENTS_MAX_NAME_LENGTH)"
+        in problems
+    )
+    assert any(p.startswith("comments.page_size: must not exceed") for p in problems)
+    assert load(None, {"YORUM_COMMENTS_PAGE_SIZE": "200"}).comments.page_size == 200
+
+
 def test_unreadable_files_are_clear(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="file not found"):
         load(tmp_path / "missing.toml", {})

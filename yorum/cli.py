@@ -44,7 +44,7 @@ def common(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--data-dir",
         type=click.Path(file_okay=False),
-        help="Data directory (default: server.data_dir, or YORUM_SERVER_DATA_DIR).",
+        help="Data directory (or YORUM_DATA_DIR; default: the setting server.data_dir).",
         envvar="YORUM_DATA_DIR",
     )(func)
     func = click.option(
@@ -73,7 +73,7 @@ def main() -> None:
 @main.command()
 @common
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
-@click.option("--port", type=int, help="Port to listen on (default 8080).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port to listen on (default 8080).")
 @click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default 1).")
 def serve(
     config: str | None,
@@ -203,7 +203,7 @@ def site_add(
 
 @site.command("list")
 @common
-@click.option("--json", "as_json", is_flag=True, help="Print JSON, one object per site.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per site.")
 def site_list(config: str | None, data_dir: str | None, as_json: bool) -> None:
     """List the sites.
 

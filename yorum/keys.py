@@ -38,8 +38,10 @@ def load_or_create(data_dir: Path) -> Keys:
     """Read the install secret from ``data_dir``, creating it (mode 0600) on first start.
 
     Creation is atomic (``O_EXCL``), so processes starting together agree on one secret.
+    A data directory created here is private to its owner (mode 0700): the database in it
+    holds commenters' e-mail addresses.
     """
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = data_dir / SECRET_FILE
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

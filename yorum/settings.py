@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 
-def _setting(default: Any, help: str, *, minimum: int | None = None) -> Any:
-    """Declare one setting: its default, its help text and, for integers, a lower bound."""
-    return field(default=default, metadata={"help": help, "minimum": minimum})
+def _setting(
+    default: Any, help: str, *, minimum: int | None = None, maximum: int | None = None
+) -> Any:
+    """Declare one setting: its default, its help text and, for integers, its bounds."""
+    return field(default=default, metadata={"help": help, "minimum": minimum, "maximum": maximum})
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class ServerSettings:
     """How ``yorum serve`` listens."""
 
     host: str = _setting("127.0.0.1", "Address to listen on.")
-    port: int = _setting(8080, "TCP port to listen on.", minimum=1)
+    port: int = _setting(8080, "TCP port to listen on.", minimum=1, maximum=65535)
     workers: int = _setting(1, "Number of worker processes.", minimum=1)
     data_dir: str = _setting(
         "yorum-data", "Directory for the SQLite database and the generated secret."
@@ -63,7 +65,12 @@ class CommentSettings:
         900, "Seconds after posting during which the author may edit or delete.", minimum=0
     )
     max_text_length: int = _setting(10000, "Longest comment text, in characters.", minimum=1)
-    max_name_length: int = _setting(64, "Longest author name, in characters.", minimum=1)
+    max_name_length: int = _setting(
+        64,
+        "Longest author name, in characters (the database holds up to 200).",
+        minimum=1,
+        maximum=200,
+    )
     max_depth: int = _setting(16, "Deepest reply nesting (top-level comments are 0).", minimum=0)
     max_body_bytes: int = _setting(65536, "Largest accepted JSON request body.", minimum=1024)
     page_size: int = _setting(50, "Top-level comments per thread page by default.", minimum=1)
@@ -191,16 +198,24 @@ def load(path: str | Path | None = None, environ: Mapping[str, str] | None = Non
             else:
                 continue
             try:
-                values[name] = _coerce(value, _type_name(f.type), f.metadata["minimum"])
+                values[name] = _coerce(
+                    value, _type_name(f.type), f.metadata["minimum"], f.metadata["maximum"]
+                )
             except ValueError as exc:
                 problems.append(f"{key}: {exc} ({where})")
         sections[section_name] = cls(**values)
+    comments = sections["comments"]
+    if comments.page_size > comments.max_page_size:
+        problems.append(
+            f"comments.page_size: must not exceed comments.max_page_size "
+            f"({comments.max_page_size}), got {comments.page_size} ({source})"
+        )
     if problems:
         raise SettingsError(problems)
     return Settings(**sections)
 
 
-def _coerce(value: Any, type_name: str, minimum: int | None) -> Any:
+def _coerce(value: Any, type_name: str, minimum: int | None, maximum: int | None) -> Any:
     """Turn a TOML or environment value into the declared type, or raise ValueError."""
     if type_name == "bool":
         if isinstance(value, bool):
@@ -222,6 +237,8 @@ def _coerce(value: Any, type_name: str, minimum: int | None) -> Any:
             raise ValueError(f"expected an integer, got {value!r}")
         if minimum is not None and value < minimum:
             raise ValueError(f"must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"must be at most {maximum}, got {value}")
         return value
     if not isinstance(value, str):
         raise ValueError(f"expected a string, got {value!r}")

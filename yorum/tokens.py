@@ -1,6 +1,6 @@
 """Signed edit tokens: proof, held by a comment's author, that they wrote it.
 
-A token is ``<comment id>.<created>.<mac>`` where the MAC is an HMAC-SHA256 over the id and
+A token is ``<comment id>.<mac>`` where the MAC is an HMAC-SHA256 over the comment's id and
 creation time under the install's edit-token key. It needs no storage, is worthless on
 another install or for another comment, and is checked in constant time.
 """
