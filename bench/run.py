@@ -287,6 +287,7 @@ class Profiler:
                 "--rate",
                 "250",
                 "--nonblocking",
+                "--gil",
                 "--output",
                 str(self.out),
             ],

@@ -73,7 +73,8 @@ class CommentService:
         ip_hash = self.hash_ip(client.ip)
         now = self.clock()
         status = Status.APPROVED if site.policy is Policy.OPEN else Status.PENDING
-        with self.store.write() as tx:
+
+        def store(tx: Tx) -> tuple[Comment, Thread]:
             thread = thread_rows.get_or_create(tx, site.id, new.uri, new.title, now)
             if thread.locked:
                 raise ThreadLocked("This thread is locked; it takes no new comments.")
@@ -98,6 +99,9 @@ class CommentService:
                 created_at=now,
                 ip_hash=ip_hash,
             )
+            return comment, thread
+
+        comment, thread = self.store.write_grouped(store)
         return Posted(
             comment=comment,
             thread=thread,

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from yorum.errors import StorageBusy
+from yorum.storage.group_commit import GroupCommit
 
 Tx = Connection
 """An open transaction, passed to the query functions of the storage modules."""
+
+T = TypeVar("T")
 
 
 def normalize_url(url: str) -> str:
@@ -51,6 +54,7 @@ class Store:
         # handler, which polls with sleeps of up to 100 ms; other processes still meet in
         # the busy handler.
         self._writer = threading.Lock()
+        self.group_commit = GroupCommit(self.write) if self.is_sqlite else None
 
     @classmethod
     def open(cls, url: str, *, busy_timeout: int = 30) -> Store:
@@ -90,6 +94,20 @@ class Store:
                     yield conn
         finally:
             self._writer.release()
+
+    def write_grouped(self, work: Callable[[Tx], T]) -> T:
+        """Run ``work(tx)`` in a write transaction, possibly shared with other threads' work.
+
+        On SQLite, writes that arrive together commit together, with one fsync
+        (``group_commit``); ``work`` runs in a savepoint, so if it raises, only its own
+        changes are undone. Returns ``work``'s result once the commit is on disk. Elsewhere
+        this is ``work`` in a transaction of its own. ``work`` must only touch the database
+        through ``tx``: it may run on another thread.
+        """
+        if self.group_commit is None:
+            with self.write() as tx:
+                return work(tx)
+        return self.group_commit.run(work)
 
     @contextmanager
     def _translate_errors(self) -> Iterator[None]:
