@@ -1,8 +1,10 @@
 """Load benchmarks for yorum, run by ``bench/run.sh`` (``make bench``).
 
-Seeds a thread of 100 comments, then loads one yorum process with wrk on 127.0.0.1:
+Seeds a thread of 100 comments, then loads yorum (one worker process, or ``--workers N``)
+with wrk on 127.0.0.1:
 
-- ``static``: nginx serving the very bytes of that thread's JSON as a file (the ceiling),
+- ``static``: nginx, with as many workers, serving the very bytes of that thread's JSON as a
+  file (the machine's ceiling),
 - ``warm``: the thread read from yorum's page cache,
 - ``uncached``: the same read from a second yorum process with the cache switched off,
 - ``counts``: comment counts for 10 pages in one request,
@@ -150,15 +152,15 @@ class Yorum:
 
 
 class Nginx:
-    """nginx with one worker serving ``root`` on a free port."""
+    """nginx with ``workers`` worker processes serving ``root`` on a free port."""
 
-    def __init__(self, workdir: Path, root: Path) -> None:
+    def __init__(self, workdir: Path, root: Path, workers: int) -> None:
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
         self.port = free_port()
         conf = workdir / "nginx.conf"
         conf.write_text(
             f"""daemon off;
-worker_processes 1;
+worker_processes {workers};
 pid {workdir}/nginx.pid;
 error_log {workdir}/nginx-error.log;
 events {{ worker_connections 1024; }}
@@ -361,7 +363,7 @@ def main() -> None:
             data, workdir / "yorum-uncached.log", args.workers, YORUM_CACHE_ENABLED="false"
         )
         assert http("GET", uncached.base + thread_path)[1] == thread_body
-        nginx = Nginx(workdir, workdir / "static")
+        nginx = Nginx(workdir, workdir / "static", args.workers)
         counts_path = "/api/counts?site=default&" + "&".join(f"uri={u}" for u in COUNT_URIS)
 
         scenarios: list[tuple[str, str, Yorum | None, Path | None]] = [
@@ -420,7 +422,12 @@ def main() -> None:
 def write_markdown(path: Path, report: dict[str, object], results: list[Result]) -> None:
     """The results as a Markdown table, with yorum's warm read as a ratio of nginx's."""
     static = {r.round: r.requests_per_second for r in results if r.scenario == "static"}
+    args = report["args"]
+    assert isinstance(args, dict)
     lines = [
+        f"workers {args['workers']}, wrk -t1 -c{args['connections']} -d{args['duration']}s, "
+        f"{os.cpu_count()} CPUs",
+        "",
         f"thread response: {report['thread_bytes']} bytes; "
         f"peak RSS (MiB): {report['peak_rss_mib']}; "
         f"posts acknowledged {report['posts_acknowledged']}, stored {report['posts_stored']}",
