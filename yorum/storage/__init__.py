@@ -64,7 +64,7 @@ class Store:
             engine = create_engine(
                 url,
                 pool_size=8,
-                max_overflow=32,
+                max_overflow=8,
                 connect_args={"timeout": busy_timeout, "check_same_thread": False},
             )
             _configure_sqlite(engine, busy_timeout)
