@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
+from yorum.errors import StorageBusy
 from yorum.storage import Store, migrate
 
 
@@ -36,3 +39,23 @@ def test_ping_answers(database_url: str) -> None:
     store.ping()
     assert (store.change_token() is None) == (not store.is_sqlite)
     store.close()
+
+
+def test_writers_of_two_stores_take_turns_on_the_lock_file(tmp_path: Path) -> None:
+    """Two stores on one file stand for two processes: the second waits, then gives up."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    first, second = Store.open(url, busy_timeout=1), Store.open(url, busy_timeout=1)
+    migrate.upgrade(first)
+    with first.write() as tx:
+        assert (tmp_path / "db.sqlite3-writer.lock").exists()
+        tx.execute(text("INSERT INTO sites VALUES ('a', 'a', '[]', 'en', 'open', 0)"))
+        started = time.monotonic()
+        with pytest.raises(StorageBusy), second.write():
+            pass
+        assert 0.9 < time.monotonic() - started < 5
+    with second.write() as tx:  # the turn is free again
+        tx.execute(text("INSERT INTO sites VALUES ('b', 'b', '[]', 'en', 'open', 0)"))
+    with first.read() as tx:
+        assert {r[0] for r in tx.execute(text("SELECT id FROM sites"))} == {"a", "b"}
+    first.close()
+    second.close()

@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, event, text
@@ -20,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from yorum.errors import StorageBusy
 from yorum.storage.group_commit import GroupCommit
+from yorum.storage.writer_lock import WriterLock
 
 Tx = Connection
 """An open transaction, passed to the query functions of the storage modules."""
@@ -49,11 +51,11 @@ class Store:
         self.busy_timeout = busy_timeout
         self._watch: sqlite3.Connection | None = None
         self._watch_lock = threading.Lock()
-        # SQLite takes one writer at a time. Writers of this process queue here, on a lock
-        # that wakes the next one the moment the last commits, rather than in SQLite's busy
-        # handler, which polls with sleeps of up to 100 ms; other processes still meet in
-        # the busy handler.
-        self._writer = threading.Lock()
+        self._writer: WriterLock | None = None
+        if self.is_sqlite:
+            database = engine.url.database
+            on_disk = Path(database) if database and database != ":memory:" else None
+            self._writer = WriterLock(on_disk, busy_timeout)
         self.group_commit = GroupCommit(self.write) if self.is_sqlite else None
 
     @classmethod
@@ -81,19 +83,17 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Tx]:
         """A write transaction; on SQLite it takes the write lock up front."""
-        if not self.is_sqlite:
+        if self._writer is None:
             with self._translate_errors(), self.engine.connect() as conn, conn.begin():
                 yield conn
             return
-        if not self._writer.acquire(timeout=self.busy_timeout):
-            raise StorageBusy("The database is busy; please try again.")
-        try:
+        with self._writer.held() as turn:
+            if not turn:
+                raise StorageBusy("The database is busy; please try again.")
             with self._translate_errors(), self.engine.connect() as conn:
                 conn.execution_options(yorum_begin="BEGIN IMMEDIATE")
                 with conn.begin():
                     yield conn
-        finally:
-            self._writer.release()
 
     def write_grouped(self, work: Callable[[Tx], T]) -> T:
         """Run ``work(tx)`` in a write transaction, possibly shared with other threads' work.
@@ -148,6 +148,8 @@ class Store:
             if self._watch is not None:
                 self._watch.close()
                 self._watch = None
+        if self._writer is not None:
+            self._writer.close()
         self.engine.dispose()
 
 
