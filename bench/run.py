@@ -309,7 +309,11 @@ class Profiler:
 
 
 def summarize_stacks(path: Path, top: int = 18) -> str:
-    """The functions with most samples on their own (self) and including callees."""
+    """The functions with most samples on their own (self) and including callees.
+
+    Frames look like ``render (yorum/render.py:35)``, as py-spy writes them; absolute
+    paths are cut back to the package. Totals are per function, whatever the line.
+    """
     own: Counter[str] = Counter()
     total: Counter[str] = Counter()
     samples = 0
@@ -318,23 +322,25 @@ def summarize_stacks(path: Path, top: int = 18) -> str:
         if not stack:
             continue
         n = int(count)
-        frames = [re.sub(r" \((?:/[^)]*/)?([^/)]+)\)", r" (\1)", f) for f in stack.split(";")]
-        frames = [f for f in frames if not f.startswith("process ") and not f.startswith("thread ")]
+        frames = [_SITE.sub("(", f) for f in stack.split(";") if not f.startswith("process ")]
         samples += n
         if frames:
             own[frames[-1]] += n
-        for frame in set(frames):
-            total[frame] += n
+        for function in {re.sub(r":\d+\)$", ")", f) for f in frames}:
+            total[function] += n
     lines = [f"{samples} samples; self time:"]
     lines += [f"  {100 * n / samples:5.1f}%  {f}" for f, n in own.most_common(top)]
     lines.append("including callees (yorum, starlette, uvicorn, sqlalchemy):")
-    interesting = re.compile(r"\((?:yorum|starlette|uvicorn|sqlalchemy|httptools|orjson)")
+    interesting = re.compile(r"\((?:yorum|starlette|uvicorn|sqlalchemy|markdown_it|nh3)/")
     chosen = [(f, n) for f, n in total.most_common() if interesting.search(f)][:top]
     lines += [f"  {100 * n / samples:5.1f}%  {f}" for f, n in chosen]
     return "\n".join(lines)
 
 
-def main() -> None:
+_SITE = re.compile(r"\(/\S*/(?:site-packages|python3\.\d+|main)/")
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=50, help="wrk connections")
@@ -417,6 +423,10 @@ def main() -> None:
     print((workdir / "results.md").read_text())
     for name, text in profiles.items():
         print(f"--- where the time goes: {name}\n{text}\n")
+    if report["posts_stored"] < posted:  # type: ignore[operator]
+        print("ERROR: fewer comments stored than acknowledged", file=sys.stderr)
+        return 1
+    return 0
 
 
 def write_markdown(path: Path, report: dict[str, object], results: list[Result]) -> None:
