@@ -322,7 +322,11 @@ def summarize_stacks(path: Path, top: int = 18) -> str:
         if not stack:
             continue
         n = int(count)
-        frames = [_SITE.sub("(", f) for f in stack.split(";") if not f.startswith("process ")]
+        frames = [
+            _SITE.sub("(", f).replace(f"({ROOT}/", "(")
+            for f in stack.split(";")
+            if not f.startswith("process ")
+        ]
         samples += n
         if frames:
             own[frames[-1]] += n
@@ -337,7 +341,7 @@ def summarize_stacks(path: Path, top: int = 18) -> str:
     return "\n".join(lines)
 
 
-_SITE = re.compile(r"\(/\S*/(?:site-packages|python3\.\d+|main)/")
+_SITE = re.compile(r"\(/\S*/(?:site-packages|python3\.\d+)/")
 
 
 def main() -> int:
