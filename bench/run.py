@@ -5,6 +5,8 @@ with wrk on 127.0.0.1:
 
 - ``static``: nginx, with as many workers, serving the very bytes of that thread's JSON as a
   file (the machine's ceiling),
+- ``asgi``: a bare ASGI app on the same server stack (uvicorn, uvloop, httptools) sending
+  the same bytes (the floor of any Python app on that stack),
 - ``warm``: the thread read from yorum's page cache,
 - ``uncached``: the same read from a second yorum process with the cache switched off,
 - ``counts``: comment counts for 10 pages in one request,
@@ -62,6 +64,18 @@ class Result:
     requests: int
 
 
+PIN: dict[str, list[str]] = {"server": [], "client": []}
+"""``taskset`` prefixes keeping servers and wrk on separate cores, when there are enough."""
+
+
+def pin_cores(workers: int) -> None:
+    """Servers on the first ``workers`` cores and wrk on the next, if the machine has them."""
+    cpus = os.cpu_count() or 1
+    if cpus > workers and shutil.which("taskset"):
+        PIN["server"] = ["taskset", "-c", f"0-{workers - 1}"]
+        PIN["client"] = ["taskset", "-c", str(workers)]
+
+
 def free_port() -> int:
     """A port on 127.0.0.1 nobody listens on right now."""
     with socket.socket() as s:
@@ -101,6 +115,7 @@ class Yorum:
         self.log = log.open("w")
         self.proc = subprocess.Popen(
             [
+                *PIN["server"],
                 str(YORUM),
                 "serve",
                 "--data-dir",
@@ -151,6 +166,55 @@ class Yorum:
         self.log.close()
 
 
+class BareAsgi:
+    """``bench/bare_asgi.py`` on uvicorn, serving ``body`` (the stack's floor)."""
+
+    def __init__(self, body: Path, workers: int, log: Path) -> None:
+        self.port = free_port()
+        self.log = log.open("w")
+        self.proc = subprocess.Popen(
+            [
+                *PIN["server"],
+                str(ROOT / ".venv" / "bin" / "uvicorn"),
+                "--app-dir",
+                str(BENCH),
+                "bare_asgi:app",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+                "--loop",
+                "uvloop",
+                "--http",
+                "httptools",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            env={**os.environ, "BENCH_BODY": str(body)},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                http("GET", f"http://127.0.0.1:{self.port}/")
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit(f"the bare ASGI app did not start; see {log}")
+
+    def stop(self) -> None:
+        """Stop uvicorn and wait for it."""
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
 class Nginx:
     """nginx with ``workers`` worker processes serving ``root`` on a free port."""
 
@@ -181,7 +245,7 @@ http {{
 """
         )
         self.proc = subprocess.Popen(
-            [binary, "-c", str(conf), "-p", str(workdir)],
+            [*PIN["server"], binary, "-c", str(conf), "-p", str(workdir)],
             stdout=subprocess.DEVNULL,
             stderr=(workdir / "nginx-stderr.log").open("w"),
         )
@@ -248,7 +312,8 @@ def wrk(
     url: str, args: argparse.Namespace, log: Path, script: Path | None = None
 ) -> tuple[float, float, float, int, int, int]:
     """Run wrk against ``url`` and parse what it prints."""
-    cmd = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s", "--latency"]
+    cmd = [*PIN["client"], "wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s"]
+    cmd.append("--latency")
     if script:
         cmd += ["-s", str(script)]
     cmd.append(url)
@@ -353,6 +418,7 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="sample yorum with py-spy")
     args = parser.parse_args()
 
+    pin_cores(args.workers)
     workdir = BENCH / "results" / time.strftime("%Y%m%d-%H%M%S")
     (workdir / "nginx-tmp").mkdir(parents=True)
     (workdir / "static").mkdir()
@@ -361,7 +427,7 @@ def main() -> int:
     profiler = Profiler(args.profile, workdir)
 
     warm = Yorum(data, workdir / "yorum-warm.log", args.workers)
-    uncached = nginx = None
+    uncached = nginx = bare = None
     results: list[Result] = []
     profiles: dict[str, str] = {}
     try:
@@ -374,10 +440,12 @@ def main() -> int:
         )
         assert http("GET", uncached.base + thread_path)[1] == thread_body
         nginx = Nginx(workdir, workdir / "static", args.workers)
+        bare = BareAsgi(workdir / "static" / "thread.json", args.workers, workdir / "asgi.log")
         counts_path = "/api/counts?site=default&" + "&".join(f"uri={u}" for u in COUNT_URIS)
 
         scenarios: list[tuple[str, str, Yorum | None, Path | None]] = [
             ("static", f"http://127.0.0.1:{nginx.port}/thread.json", None, None),
+            ("asgi", f"http://127.0.0.1:{bare.port}/", None, None),
             ("warm", warm.base + thread_path, warm, None),
             ("uncached", uncached.base + thread_path, uncached, None),
             ("counts", warm.base + counts_path, warm, None),
@@ -408,7 +476,7 @@ def main() -> int:
             )[1]
         )
     finally:
-        for proc in (nginx, uncached, warm):
+        for proc in (bare, nginx, uncached, warm):
             if proc is not None:
                 proc.stop()
 
@@ -440,7 +508,12 @@ def write_markdown(path: Path, report: dict[str, object], results: list[Result])
     assert isinstance(args, dict)
     lines = [
         f"workers {args['workers']}, wrk -t1 -c{args['connections']} -d{args['duration']}s, "
-        f"{os.cpu_count()} CPUs",
+        f"{os.cpu_count()} CPUs, "
+        + (
+            f"servers on CPUs {PIN['server'][-1]}, wrk on CPU {PIN['client'][-1]}"
+            if PIN["server"]
+            else "not pinned"
+        ),
         "",
         f"thread response: {report['thread_bytes']} bytes; "
         f"peak RSS (MiB): {report['peak_rss_mib']}; "

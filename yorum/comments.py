@@ -256,16 +256,18 @@ class CommentService:
     @property
     def versions_in_memory(self) -> bool:
         """Whether ``thread_version`` usually answers without a query (a cheap change probe)."""
-        return self.store.change_token() is not None
+        return self.store.has_change_token
 
-    def thread_version(self, site_id: str, uri: str) -> tuple[int, int]:
+    def thread_version(self, site_id: str, uri: str, origin: str | None) -> tuple[int, int]:
         """``(thread id, version)`` of a page's thread, ``(0, 0)`` if it has none yet.
 
-        The version changes with every write that changes what readers of the thread see.
+        Checks first that the site exists and that a browser at ``origin`` may read it. The
+        version changes with every write that changes what readers of the thread see.
         Where the database offers a change token this answers from memory until anything
         is committed anywhere, so a cache can check it on every request.
         """
         token = self.store.change_token()
+        self.sites.for_origin(site_id, origin, token=token)
         key = (site_id, uri)
         if token is not None:
             hit = self._versions.get(key)

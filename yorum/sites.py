@@ -14,6 +14,13 @@ from yorum.storage import sites as site_rows
 
 SITE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+class _Unread:
+    """The type of ``_UNREAD``: no change token was handed in; read one."""
+
+
+_UNREAD = _Unread()
 _TTL = 10.0  # seconds a site is cached where the database offers no change token
 
 
@@ -86,13 +93,18 @@ class SiteService:
         with self.store.read() as tx:
             return site_rows.list_all(tx)
 
-    def get(self, site_id: str) -> Site:
-        """The site with this id; ``UnknownSite`` if there is none. Cached briefly."""
-        token: object = self.store.change_token()
+    def get(self, site_id: str, *, token: int | None | _Unread = _UNREAD) -> Site:
+        """The site with this id; ``UnknownSite`` if there is none. Cached briefly.
+
+        ``token``: the store's change token, when the caller has just read it.
+        """
+        if isinstance(token, _Unread):
+            token = self.store.change_token()
+        key: object = token
         if token is None:
-            token = int(self.clock() // _TTL)
+            key = int(self.clock() // _TTL)
         hit = self._cache.get(site_id)
-        if hit is not None and hit[0] == token:
+        if hit is not None and hit[0] == key:
             return hit[1]
         with self.store.read() as tx:
             site = site_rows.get(tx, site_id)
@@ -100,12 +112,14 @@ class SiteService:
             raise UnknownSite(f"There is no site {site_id!r}.", field="site")
         if len(self._cache) > 1024:
             self._cache.clear()
-        self._cache[site_id] = (token, site)
+        self._cache[site_id] = (key, site)
         return site
 
-    def for_origin(self, site_id: str, origin: str | None) -> Site:
+    def for_origin(
+        self, site_id: str, origin: str | None, *, token: int | None | _Unread = _UNREAD
+    ) -> Site:
         """The site, provided a browser at ``origin`` may use it; else ``OriginNotAllowed``."""
-        site = self.get(site_id)
+        site = self.get(site_id, token=token)
         if not site.allows_origin(origin):
             raise OriginNotAllowed(f"{origin} may not use site {site_id!r}.")
         return site

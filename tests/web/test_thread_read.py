@@ -25,7 +25,7 @@ REQUEST_HEADERS = [
 def routed_only(services: Services) -> TestClient:
     """A client of an app whose fast layer is taken out, so the router answers."""
     app = create_app(services)
-    app.user_middleware = [m for m in app.user_middleware if m.cls is not FastThreadReads]
+    app.fast_thread_reads = False
     return TestClient(app)
 
 

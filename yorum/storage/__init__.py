@@ -118,6 +118,11 @@ class Store:
                 raise StorageBusy("The database is busy; please try again.") from exc
             raise
 
+    @property
+    def has_change_token(self) -> bool:
+        """Whether ``change_token`` gives numbers (SQLite) rather than None."""
+        return self.is_sqlite
+
     def change_token(self) -> int | None:
         """A number that changes whenever any connection commits, or None if unknown.
 

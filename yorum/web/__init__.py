@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from yorum.services import Services
 from yorum.web.cache import PageCache
@@ -19,7 +20,24 @@ from yorum.web.schemas import RequestSchemas
 from yorum.web.thread_read import FastThreadReads, ThreadReads
 
 
-def create_app(services: Services, *, close_on_shutdown: bool = False) -> Starlette:
+class YorumApp(Starlette):
+    """The Starlette app with ``FastThreadReads`` as its outermost layer.
+
+    Outside even Starlette's error middleware, so a cached thread page costs nothing but
+    its own lookup; the layer hands anything it does not answer to the full stack.
+    Set ``fast_thread_reads`` to False before the first request to leave it out.
+    """
+
+    fast_thread_reads = True
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        if not self.fast_thread_reads:
+            return stack
+        return FastThreadReads(stack, self.state.thread_reads)
+
+
+def create_app(services: Services, *, close_on_shutdown: bool = False) -> YorumApp:
     """The ASGI app serving ``services``."""
 
     @asynccontextmanager
@@ -28,12 +46,11 @@ def create_app(services: Services, *, close_on_shutdown: bool = False) -> Starle
         if close_on_shutdown:
             services.close()
 
-    app = Starlette(routes=routes(), exception_handlers=dict(HANDLERS), lifespan=lifespan)
+    app = YorumApp(routes=routes(), exception_handlers=dict(HANDLERS), lifespan=lifespan)
     app.state.services = services
     app.state.schemas = RequestSchemas(services.settings.comments)
     app.state.operations = API
     settings = services.settings.cache
     app.state.cache = PageCache(settings.max_entries, enabled=settings.enabled)
     app.state.thread_reads = ThreadReads(services, app.state.schemas.thread, app.state.cache)
-    app.add_middleware(FastThreadReads, reads=app.state.thread_reads)
     return app

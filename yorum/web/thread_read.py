@@ -17,7 +17,6 @@ from typing import Any
 from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from yorum.errors import YorumError
 from yorum.models import Sort
 from yorum.services import Services
 from yorum.web import concurrency
@@ -74,15 +73,11 @@ class ThreadReads:
         svc = self.services
         site, uri = q["site"], q["uri"]
 
-        def current_version() -> tuple[int, int]:
-            svc.sites.for_origin(site, origin)
-            return svc.comments.thread_version(site, uri)
-
         # Where the database offers a change probe this answers from memory.
         if svc.comments.versions_in_memory:
-            version = current_version()
+            version = svc.comments.thread_version(site, uri, origin)
         else:
-            version = await concurrency.read(svc, current_version)
+            version = await concurrency.read(svc, svc.comments.thread_version, site, uri, origin)
         key: PageKey = (site, uri, q["sort"], q["limit"] or 0, q["cursor"] or "", q["parent"] or 0)
         entry = self.cache.get(key, version)
         if entry is None:
@@ -135,8 +130,8 @@ class FastThreadReads:
                 wanted.get(b"accept-encoding"),
                 wanted.get(b"if-none-match"),
             )
-        except YorumError:
-            await self.app(scope, receive, send)  # the full app words the error
+        except Exception:  # a refusal, or a fault: the full app words it
+            await self.app(scope, receive, send)
             return
         await send(start_message(reply))
         await send({"type": "http.response.body", "body": reply.body})
