@@ -105,41 +105,39 @@ def http(method: str, url: str, body: object | None = None) -> tuple[int, bytes]
         return resp.status, resp.read()
 
 
-class Yorum:
-    """A ``yorum serve`` process (with ``workers`` worker processes), stopped by ``stop()``."""
+class Server:
+    """A server process on a free port of 127.0.0.1, started by ``start`` and ended by ``stop``."""
 
-    def __init__(self, data_dir: Path, log: Path, workers: int = 1, **env: str) -> None:
+    stop_signal = signal.SIGTERM
+
+    def __init__(self, name: str, log: Path) -> None:
+        self.name = name
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        environ = {**os.environ, **env}
+        self.log_path = log
         self.log = log.open("w")
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, command: list[str], probe: str, env: dict[str, str] | None = None) -> None:
+        """Run ``command`` (pinned like every server) and wait until ``probe`` answers."""
         self.proc = subprocess.Popen(
-            [
-                *PIN["server"],
-                str(YORUM),
-                "serve",
-                "--data-dir",
-                str(data_dir),
-                "--port",
-                str(self.port),
-                "--workers",
-                str(workers),
-            ],
-            env=environ,
+            [*PIN["server"], *command],
+            env={**os.environ, **(env or {})},
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if http("GET", self.base + "/readyz")[0] == 200:
+                if http("GET", self.base + probe)[0] == 200:
                     return
             except OSError:
                 time.sleep(0.1)
-        raise SystemExit(f"yorum did not start; see {log}")
+        raise SystemExit(f"{self.name} did not start; see {self.log_path}")
 
     def peak_rss_mib(self) -> float:
         """The largest peak resident set size (VmHWM) of the server and its workers."""
+        assert self.proc is not None
         peaks = []
         pids = [self.proc.pid]
         while pids:
@@ -156,71 +154,49 @@ class Yorum:
         return max(peaks)
 
     def stop(self) -> None:
-        """Stop the server gracefully and wait for it."""
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        """Stop the server gracefully (or, after 20 s, not) and wait for it."""
+        if self.proc is not None:
+            self.proc.send_signal(self.stop_signal)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
         self.log.close()
 
 
-class BareAsgi:
+class Yorum(Server):
+    """``yorum serve`` with ``workers`` worker processes."""
+
+    def __init__(self, data_dir: Path, log: Path, workers: int = 1, **env: str) -> None:
+        super().__init__("yorum", log)
+        command = [str(YORUM), "serve", "--data-dir", str(data_dir), "--port", str(self.port)]
+        self.start([*command, "--workers", str(workers)], "/readyz", env)
+
+
+class BareAsgi(Server):
     """``bench/bare_asgi.py`` on uvicorn, serving ``body`` (the stack's floor)."""
 
     def __init__(self, body: Path, workers: int, log: Path) -> None:
-        self.port = free_port()
-        self.log = log.open("w")
-        self.proc = subprocess.Popen(
-            [
-                *PIN["server"],
-                str(ROOT / ".venv" / "bin" / "uvicorn"),
-                "--app-dir",
-                str(BENCH),
-                "bare_asgi:app",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(workers),
-                "--loop",
-                "uvloop",
-                "--http",
-                "httptools",
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
-            env={**os.environ, "BENCH_BODY": str(body)},
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+        super().__init__("the bare ASGI app", log)
+        uvicorn = [str(ROOT / ".venv" / "bin" / "uvicorn"), "--app-dir", str(BENCH)]
+        options = ["--loop", "uvloop", "--http", "httptools", "--no-access-log"]
+        self.start(
+            [*uvicorn, "bare_asgi:app", "--port", str(self.port), "--workers", str(workers)]
+            + [*options, "--log-level", "warning"],
+            "/",
+            {"BENCH_BODY": str(body)},
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                http("GET", f"http://127.0.0.1:{self.port}/")
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise SystemExit(f"the bare ASGI app did not start; see {log}")
-
-    def stop(self) -> None:
-        """Stop uvicorn and wait for it."""
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
 
 
-class Nginx:
-    """nginx with ``workers`` worker processes serving ``root`` on a free port."""
+class Nginx(Server):
+    """nginx with ``workers`` worker processes serving ``root``."""
+
+    stop_signal = signal.SIGQUIT  # graceful: the master takes its workers along
 
     def __init__(self, workdir: Path, root: Path, workers: int) -> None:
+        super().__init__("nginx", workdir / "nginx-stderr.log")
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
-        self.port = free_port()
         conf = workdir / "nginx.conf"
         conf.write_text(
             f"""daemon off;
@@ -244,28 +220,7 @@ http {{
 }}
 """
         )
-        self.proc = subprocess.Popen(
-            [*PIN["server"], binary, "-c", str(conf), "-p", str(workdir)],
-            stdout=subprocess.DEVNULL,
-            stderr=(workdir / "nginx-stderr.log").open("w"),
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                http("GET", f"http://127.0.0.1:{self.port}/thread.json")
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise SystemExit(f"nginx did not start; see {workdir}/nginx-error.log")
-
-    def stop(self) -> None:
-        """Stop nginx (its master, which takes its worker along)."""
-        self.proc.send_signal(signal.SIGQUIT)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        self.start([binary, "-c", str(conf), "-p", str(workdir)], "/thread.json")
 
 
 def seed(base: str) -> None:
@@ -444,8 +399,8 @@ def main() -> int:
         counts_path = "/api/counts?site=default&" + "&".join(f"uri={u}" for u in COUNT_URIS)
 
         scenarios: list[tuple[str, str, Yorum | None, Path | None]] = [
-            ("static", f"http://127.0.0.1:{nginx.port}/thread.json", None, None),
-            ("asgi", f"http://127.0.0.1:{bare.port}/", None, None),
+            ("static", nginx.base + "/thread.json", None, None),
+            ("asgi", bare.base + "/", None, None),
             ("warm", warm.base + thread_path, warm, None),
             ("uncached", uncached.base + thread_path, uncached, None),
             ("counts", warm.base + counts_path, warm, None),
@@ -454,7 +409,7 @@ def main() -> int:
         print(f"thread response: {len(thread_body)} bytes; results in {workdir}", flush=True)
         for rnd in range(1, args.rounds + 1):
             for name, url, server, script in scenarios:
-                if rnd == 1 and server is not None:
+                if rnd == 1 and server is not None and server.proc is not None:
                     profiler.start(server.proc.pid, name)
                 rps, p50, p99, errors, non2xx, total = wrk(url, args, wrk_log, script)
                 if rnd == 1 and server is not None and args.profile:
