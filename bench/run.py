@@ -171,6 +171,7 @@ class Yorum(Server):
     def __init__(self, data_dir: Path, log: Path, workers: int = 1, **env: str) -> None:
         super().__init__("yorum", log)
         command = [str(YORUM), "serve", "--data-dir", str(data_dir), "--port", str(self.port)]
+        env = {"YORUM_COMMENTS_POST_RATE_PER_MINUTE": "0", **env}  # wrk posts from one address
         self.start([*command, "--workers", str(workers)], "/readyz", env)
 
 

@@ -62,11 +62,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    """Default settings on a temporary data directory and the database under test."""
+    """Default settings on a temporary data directory and the database under test.
+
+    Posting is not rate-limited here, since tests post fast from one address;
+    the limit has tests of its own.
+    """
     return with_overrides(
         Settings(),
         server={"data_dir": str(tmp_path / "data")},
         database={"url": database_url},
+        comments={"post_rate_per_minute": 0},
     )
 
 

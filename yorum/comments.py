@@ -33,6 +33,7 @@ from yorum.models import (
     VoteResult,
 )
 from yorum.privacy import IpHasher
+from yorum.ratelimit import RateLimiter
 from yorum.settings import CommentSettings
 from yorum.sites import SiteService
 from yorum.storage import Store, Tx
@@ -61,6 +62,9 @@ class CommentService:
         self.hash_ip = hash_ip
         self.settings = settings
         self.clock = clock
+        self.post_limit = RateLimiter(
+            settings.post_rate_per_minute, settings.post_burst, "post comments"
+        )
         self._versions: dict[tuple[str, str], tuple[int, tuple[int, int]]] = {}
         self._versions_lock = threading.Lock()
 
@@ -69,9 +73,10 @@ class CommentService:
     def post(self, new: NewComment, client: ClientInfo) -> Posted:
         """Store a reader's comment; approved or held per the site's policy."""
         site = self.sites.for_origin(new.site_id, client.origin)
-        html = render.render(new.text)
         ip_hash = self.hash_ip(client.ip)
         now = self.clock()
+        self.post_limit.hit(ip_hash, now)
+        html = render.render(new.text)
         status = Status.APPROVED if site.policy is Policy.OPEN else Status.PENDING
 
         def store(tx: Tx) -> tuple[Comment, Thread]:

@@ -18,6 +18,7 @@ The tree::
     ├── Conflict                                                                 409
     │   ├── CommentDeleted      the comment is a deleted placeholder
     │   └── DuplicateComment    the same client posted the same text moments ago
+    ├── RateLimited             this client posts too fast; wait retry_after s   429
     └── StorageBusy             the database stayed locked; try again            503
 
 The HTTP statuses live only in ``yorum.web.errors``; nothing here knows about HTTP.
@@ -130,6 +131,16 @@ class DuplicateComment(Conflict):
     """The same client posted the same text to the same thread moments ago."""
 
     code = "duplicate"
+
+
+class RateLimited(YorumError):
+    """The client went over its rate; ``retry_after`` says in how many seconds to try again."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class StorageBusy(YorumError):

@@ -81,6 +81,14 @@ class CommentSettings:
     duplicate_window: int = _setting(
         60, "Seconds during which the same text from the same client is refused.", minimum=0
     )
+    post_rate_per_minute: int = _setting(
+        20,
+        "Comments one client (by address) may post per minute, per process; 0: no limit.",
+        minimum=0,
+    )
+    post_burst: int = _setting(
+        10, "Comments one client may post in a quick burst before that rate applies.", minimum=1
+    )
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ STATUS: dict[type[errors.YorumError], int] = {
     errors.PayloadTooLarge: 413,
     errors.UnsupportedMediaType: 415,
     errors.Invalid: 422,
+    errors.RateLimited: 429,
     errors.StorageBusy: 503,
 }
 
@@ -35,17 +36,30 @@ def status_of(exc: errors.YorumError) -> int:
     return 400
 
 
-def problem(request: Request, status: int, code: str, message: str, field: str | None) -> Response:
-    """The problem body every API error has: ``{"error", "message", "field"}``."""
+def problem(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    field: str | None,
+    retry_after: int | None = None,
+) -> Response:
+    """The problem body every API error has: ``{"error", "message", "field"}``.
+
+    Answers that invite a retry (429, 503) say when in ``Retry-After``.
+    """
     body = dumps({"error": code, "message": message, "field": field})
-    headers = {"retry-after": "1"} if status == 503 else None
+    if retry_after is None and status == 503:
+        retry_after = 1
+    headers = {"retry-after": str(retry_after)} if retry_after is not None else None
     return respond(request, body, status=status, headers=headers)
 
 
 async def yorum_error(request: Request, exc: Exception) -> Response:
     """A domain error as its problem body."""
     assert isinstance(exc, errors.YorumError)
-    return problem(request, status_of(exc), exc.code, exc.message, exc.field)
+    retry_after = exc.retry_after if isinstance(exc, errors.RateLimited) else None
+    return problem(request, status_of(exc), exc.code, exc.message, exc.field, retry_after)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -16,6 +16,7 @@ _STATUS_TEXT = {
     200: "OK", 201: "Created", 202: "Accepted: held for moderation", 304: "Not modified",
     400: "Malformed request", 403: "Forbidden", 404: "Not found", 409: "Conflict",
     413: "Body too large", 415: "Body not JSON", 422: "A field is invalid",
+    429: "Too many requests from this client; retry after Retry-After seconds",
     503: "Database busy; retry",
 }  # fmt: skip
 

@@ -42,7 +42,7 @@ API: list[Operation] = [
               query="thread", responses={200: "ThreadPage", 304: None}, errors=(403, 404, 422)),
     Operation("POST", "/api/comments", api.create_comment, "Post a comment.",
               body="new_comment", responses={201: "Posted", 202: "Posted"},
-              errors=(400, 403, 404, 409, 413, 415, 422, 503)),
+              errors=(400, 403, 404, 409, 413, 415, 422, 429, 503)),
     Operation("GET", "/api/comments/{id:int}", api.comment_source,
               "The author's own comment with its source.", responses={200: "CommentSource"},
               errors=(403, 404, 409, 422), edit_token=True),
