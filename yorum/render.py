@@ -24,6 +24,15 @@ _markdown = (
 )
 
 
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel=LINK_REL,
+    strip_comments=True,
+)
+
+
 def render(text: str) -> str:
     """Sanitized HTML for a comment's Markdown ``text``."""
     html = _markdown.render(text)
@@ -32,11 +41,4 @@ def render(text: str) -> str:
 
 def sanitize(html: str) -> str:
     """Strip everything but the allowed tags, attributes and URL schemes from ``html``."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=LINK_REL,
-        strip_comments=True,
-    ).strip()
+    return _cleaner.clean(html).strip()
