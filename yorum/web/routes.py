@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from yorum.web import api, demo, feeds, ops
+from yorum.web import api, demo, feeds, ops, pages
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,7 @@ def routes() -> list[BaseRoute]:
         Route("/api/openapi.json", ops.openapi_document, methods=["GET"]),
         Route("/healthz", ops.healthz, methods=["GET"]),
         Route("/readyz", ops.readyz, methods=["GET"]),
+        Route("/t/{site}", pages.thread, methods=["GET", "POST"]),
         Route("/demo", demo.page, methods=["GET"]),
         Route("/", demo.home, methods=["GET"]),
         Mount("/static", StaticFiles(packages=[("yorum.web", "static")]), name="static"),

@@ -1,0 +1,187 @@
+"""Languages of the pages yorum renders itself: choosing one, and its messages.
+
+The widget carries its own catalogs; these are for what the server writes as HTML (the
+thread page for readers without JavaScript). Error messages are chosen by the error's
+``code`` and ``field``, never by its English text, so every problem yorum can report has
+a wording here, with a general one per code to fall back on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT = "en"
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
+
+_EN: dict[str, str] = {
+    "comments_on": "Comments on {title}",
+    "count.one": "{n} comment",
+    "count.other": "{n} comments",
+    "no_comments": "No comments yet. Be the first to write one.",
+    "sort": "Sort:",
+    "sort.oldest": "Oldest",
+    "sort.newest": "Newest",
+    "sort.best": "Best",
+    "more": "Older comments",
+    "more_replies.one": "Show {n} more reply",
+    "more_replies.other": "Show {n} more replies",
+    "back_to_thread": "Back to the whole thread",
+    "reply": "Reply",
+    "replying_to": "Replying to {author}.",
+    "cancel_reply": "Write a new comment instead",
+    "deleted": "This comment was deleted.",
+    "anonymous": "Anonymous",
+    "edited": "edited",
+    "form.title": "Write a comment",
+    "form.text": "Comment",
+    "form.text_help": "Markdown works: **bold**, _italic_, `code`, links and quotes.",
+    "form.author": "Name (optional)",
+    "form.email": "E-mail (optional, never shown)",
+    "form.website": "Website (optional)",
+    "form.submit": "Post comment",
+    "form.has_errors": "Please correct the marked fields.",
+    "posted": "Your comment is posted.",
+    "held": "Thank you. Your comment is awaiting moderation and will appear once approved.",
+    "open_page": "Open the page",
+    "votes": "{likes} up, {dislikes} down",
+    "error.required.text": "Please enter your comment.",
+    "error.required.author": "Please enter your name.",
+    "error.too_long.text": "Your comment is too long: at most {limit} characters.",
+    "error.too_long.author": "The name is too long.",
+    "error.too_long": "This is too long.",
+    "error.invalid_format.email": "Please enter a valid e-mail address.",
+    "error.invalid_format.website": "Please enter a web address starting with https://.",
+    "error.invalid_format": "This contains characters that are not allowed.",
+    "error.invalid.parent": "The comment you reply to is no longer here.",
+    "error.too_deep": "Replies cannot nest deeper here; reply to the comment above instead.",
+    "error.duplicate": "You posted this comment already.",
+    "error.comment_deleted": "The comment you reply to was deleted.",
+    "error.thread_locked": "This thread is closed to new comments.",
+    "error.rate_limited": "You are posting too quickly. Please wait {retry_after} seconds.",
+    "error.busy": "The server is busy. Please try again in a moment.",
+    "error.origin_not_allowed": "This form may only be sent from the page it belongs to.",
+    "error.unknown_site": "There is no such site on this server.",
+    "error.payload_too_large": "What you sent is too large.",
+    "error.bad_request": "The form could not be read. Please try again.",
+    "error": "Something is wrong with this value.",
+}
+
+_TR: dict[str, str] = {
+    "comments_on": "{title} için yorumlar",
+    "count.one": "{n} yorum",
+    "count.other": "{n} yorum",
+    "no_comments": "Henüz yorum yok. İlk yorumu siz yazın.",
+    "sort": "Sırala:",
+    "sort.oldest": "En eski",
+    "sort.newest": "En yeni",
+    "sort.best": "En iyi",
+    "more": "Daha eski yorumlar",
+    "more_replies.one": "{n} yanıt daha göster",
+    "more_replies.other": "{n} yanıt daha göster",
+    "back_to_thread": "Tüm yorumlara dön",
+    "reply": "Yanıtla",
+    "replying_to": "{author} adlı kişiye yanıt veriyorsunuz.",
+    "cancel_reply": "Bunun yerine yeni bir yorum yazın",
+    "deleted": "Bu yorum silindi.",
+    "anonymous": "Anonim",
+    "edited": "düzenlendi",
+    "form.title": "Yorum yazın",
+    "form.text": "Yorum",
+    "form.text_help": (
+        "Markdown kullanabilirsiniz: **kalın**, _italik_, `kod`, bağlantılar ve alıntılar."
+    ),
+    "form.author": "Adınız (isteğe bağlı)",
+    "form.email": "E-posta (isteğe bağlı, gösterilmez)",
+    "form.website": "Web siteniz (isteğe bağlı)",
+    "form.submit": "Yorumu gönder",
+    "form.has_errors": "Lütfen işaretli alanları düzeltin.",
+    "posted": "Yorumunuz yayımlandı.",
+    "held": "Teşekkürler. Yorumunuz onay bekliyor; onaylandığında görünecek.",
+    "open_page": "Sayfayı aç",
+    "votes": "{likes} beğeni, {dislikes} beğenmeme",
+    "error.required.text": "Lütfen yorumunuzu yazın.",
+    "error.required.author": "Lütfen adınızı yazın.",
+    "error.too_long.text": "Yorumunuz çok uzun: en fazla {limit} karakter.",
+    "error.too_long.author": "Ad çok uzun.",
+    "error.too_long": "Bu çok uzun.",
+    "error.invalid_format.email": "Lütfen geçerli bir e-posta adresi girin.",
+    "error.invalid_format.website": "Lütfen https:// ile başlayan bir web adresi girin.",
+    "error.invalid_format": "Bu, izin verilmeyen karakterler içeriyor.",
+    "error.invalid.parent": "Yanıtladığınız yorum artık burada değil.",
+    "error.too_deep": "Yanıtlar burada daha fazla iç içe geçemez; üstteki yoruma yanıt verin.",
+    "error.duplicate": "Bu yorumu zaten gönderdiniz.",
+    "error.comment_deleted": "Yanıtladığınız yorum silindi.",
+    "error.thread_locked": "Bu tartışma yeni yorumlara kapalı.",
+    "error.rate_limited": "Çok hızlı yorum gönderiyorsunuz. Lütfen {retry_after} saniye bekleyin.",
+    "error.busy": "Sunucu meşgul. Lütfen birazdan yeniden deneyin.",
+    "error.origin_not_allowed": "Bu form yalnızca ait olduğu sayfadan gönderilebilir.",
+    "error.unknown_site": "Bu sunucuda böyle bir site yok.",
+    "error.payload_too_large": "Gönderdiğiniz şey çok büyük.",
+    "error.bad_request": "Form okunamadı. Lütfen yeniden deneyin.",
+    "error": "Bu değerde bir sorun var.",
+}
+
+CATALOGS: dict[str, dict[str, str]] = {"en": _EN, "tr": _TR}
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The messages of one language."""
+
+    language: str
+
+    @property
+    def direction(self) -> str:
+        """``rtl`` or ``ltr``, for the page's ``dir`` attribute."""
+        return "rtl" if self.language in RIGHT_TO_LEFT else "ltr"
+
+    def __call__(self, key: str, **values: object) -> str:
+        """The message ``key`` with ``values`` filled in (English if this one lacks it)."""
+        text = CATALOGS[self.language].get(key) or _EN[key]
+        return text.format(**values) if values else text
+
+    def count(self, key: str, n: int) -> str:
+        """A message with a number, in the plural form ``n`` takes."""
+        return self(f"{key}.{'one' if n == 1 else 'other'}", n=n)
+
+    def error(self, code: str, field: str | None, **values: object) -> str:
+        """The wording for an error: by code and field, else by code, else a general one."""
+        catalog = CATALOGS[self.language]
+        for key in (f"error.{code}.{field}", f"error.{code}"):
+            if key in catalog or key in _EN:
+                return self(key, **values)
+        return self("error")
+
+
+def negotiate(requested: str | None, accept_language: str | None, site_language: str) -> Messages:
+    """The language to answer in: asked for by name, else the browser's, else the site's."""
+    for candidate in (requested, *_accepted(accept_language), site_language):
+        if candidate:
+            base = candidate.strip().lower().split("-")[0]
+            if base in CATALOGS:
+                return Messages(base)
+    return Messages(DEFAULT)
+
+
+def _accepted(header: str | None) -> list[str]:
+    """The languages of an Accept-Language header, most wanted first."""
+    if not header:
+        return []
+    weighted: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")[:20]):
+        name, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if name and name != "*" and quality > 0:
+            weighted.append((-quality, index, name))
+    return [name for _, _, name in sorted(weighted)]
+
+
+def catalogs_complete() -> Mapping[str, set[str]]:
+    """For each language, the keys English has that it lacks (empty when complete)."""
+    return {lang: set(_EN) - set(catalog) for lang, catalog in CATALOGS.items()}
