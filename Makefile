@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DATA_DIR ?= yorum-data
 PORT ?= 8080
 
-.PHONY: setup run test check lint typecheck bench clean
+.PHONY: setup run test check lint typecheck bench clean widget widget-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ run: $(STAMP)
 	$(BIN)/yorum serve --data-dir $(DATA_DIR) --host 127.0.0.1 --port $(PORT)
 
 ## Lint, type-check, then run the whole test suite.
-test: check
+test: check widget-deps
 	$(BIN)/python -m pytest -n 2 -q
 
 check: lint typecheck
@@ -36,6 +36,21 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+WIDGET_STAMP := widget/node_modules/.installed-$(shell cksum widget/package-lock.json | cut -d' ' -f1)
+
+$(WIDGET_STAMP): widget/package-lock.json
+	cd widget && npm ci --no-audit --no-fund --loglevel=error
+	touch $(WIDGET_STAMP)
+
+## The widget's build tools (esbuild from npm), when npm is there; the built files are committed.
+widget-deps:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(WIDGET_STAMP); \
+	else echo "npm not found: the test that the built widget is fresh will be skipped"; fi
+
+## Rebuild the widget from widget/src into yorum/web/static/widget (commit the result).
+widget: widget-deps
+	cd widget && node build.mjs
 
 ## Load benchmarks (see bench/README.md); not part of the test suite.
 bench: $(STAMP)

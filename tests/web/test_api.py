@@ -159,8 +159,11 @@ def test_readyz_fails_when_the_database_is_gone(services: Services) -> None:
 
 def test_demo_page_is_served(client: TestClient) -> None:
     page = client.get("/demo")
-    assert page.status_code == 200 and "/static/demo.js" in page.text
-    assert client.get("/static/demo.js").status_code == 200
+    assert page.status_code == 200
+    assert '<script async src="/embed.js" data-yorum-site="default"' in page.text
+    assert 'href="/t/default?uri=/demo"' in page.text  # the way in without JavaScript
+    assert 'data-yorum-site="blog"' in client.get("/demo?site=blog").text
+    assert 'data-yorum-site="default"' in client.get('/demo?site="><script>').text
 
 
 def test_a_locked_sqlite_database_is_a_503_not_a_500(settings: Settings) -> None:

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from yorum import __version__
+from yorum.sites import SITE_ID
 from yorum.web.responses import json_response
 
 _DEMO = files("yorum.web").joinpath("static/demo.html").read_text(encoding="utf-8")
@@ -15,7 +16,10 @@ _DEMO = files("yorum.web").joinpath("static/demo.html").read_text(encoding="utf-
 
 def page(request: Request) -> Response:
     """A sample article page with comments on it (site from ``?site=``, default ``default``)."""
-    return HTMLResponse(_DEMO, headers={"cache-control": "no-cache"})
+    site = request.query_params.get("site", "")
+    if not SITE_ID.fullmatch(site):
+        site = "default"
+    return HTMLResponse(_DEMO.replace("{site}", site), headers={"cache-control": "no-cache"})
 
 
 def home(request: Request) -> Response:

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from yorum.web import api, demo, feeds, ops, pages
+from yorum.web import api, demo, feeds, ops, pages, widget
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,9 @@ def routes() -> list[BaseRoute]:
         Route("/healthz", ops.healthz, methods=["GET"]),
         Route("/readyz", ops.readyz, methods=["GET"]),
         Route("/t/{site}", pages.thread, methods=["GET", "POST"]),
+        Route("/embed.js", widget.serve, methods=["GET"]),
+        Route("/embed.css", widget.serve, methods=["GET"]),
+        Route("/count.js", widget.serve, methods=["GET"]),
         Route("/demo", demo.page, methods=["GET"]),
         Route("/", demo.home, methods=["GET"]),
         Mount("/static", StaticFiles(packages=[("yorum.web", "static")]), name="static"),

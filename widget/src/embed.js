@@ -1,0 +1,394 @@
+// yorum's comment widget. Embed with
+//   <div id="yorum-thread"></div>
+//   <script async src="https://comments.example.org/embed.js" data-yorum-site="blog"></script>
+// Options (data-yorum-*): site, uri (default: the page's path), title (default: the page's
+// title), lang. It talks to the server it was loaded from and to nothing else.
+import { client } from "./api.js";
+import { el, exactTime, relativeTime } from "./dom.js";
+import { chooseLanguage, translator } from "./i18n.js";
+
+const script = document.currentScript;
+const base = new URL(script.src).origin;
+const options = script.dataset;
+const config = {
+  site: options.yorumSite || "default",
+  uri: options.yorumUri || location.pathname,
+  title: options.yorumTitle || document.title,
+};
+const t = translator(chooseLanguage(options.yorumLang));
+const api = client(base, config.site);
+const TOKENS = "yorum:tokens";
+const VOTES = "yorum:votes";
+
+function stored(key) {
+  try {
+    return JSON.parse(localStorage.getItem(key) || "{}");
+  } catch {
+    return {};
+  }
+}
+
+function store(key, value) {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // storage switched off: the widget still works, without edit rights after a reload
+  }
+}
+
+function tokenFor(id) {
+  const entry = stored(TOKENS)[id];
+  return entry && Date.parse(entry.until) > Date.now() ? entry.token : null;
+}
+
+function keepToken(posted) {
+  const tokens = Object.fromEntries(
+    Object.entries(stored(TOKENS)).filter(([, entry]) => Date.parse(entry.until) > Date.now()),
+  );
+  tokens[posted.comment.id] = { token: posted.edit_token, until: posted.edit_until };
+  store(TOKENS, tokens);
+}
+
+function loadStyles() {
+  if (document.querySelector("link[data-yorum]")) return;
+  const href = `${base}/embed.css?v=${__YORUM_CSS_VERSION__}`;
+  document.head.append(el("link", { rel: "stylesheet", href, "data-yorum": true }));
+}
+
+class Widget {
+  constructor(root) {
+    this.root = root;
+    this.sort = "oldest";
+    this.cursor = null;
+    this.announcer = el("p", { class: "yorum-sr", "aria-live": "polite" });
+    this.heading = el("h2", { class: "yorum-count", id: "yorum-heading" });
+    this.list = el("ol", { class: "yorum-thread" });
+    this.more = el("button", { type: "button", class: "yorum-more", hidden: true, onclick: () => this.load(false) }, t("loadMore"));
+    this.sorter = el(
+      "select",
+      { "aria-label": t("sortLabel"), onchange: (event) => this.resort(event.target.value) },
+      ["oldest", "newest", "best"].map((value) => el("option", { value }, t(value))),
+    );
+    const section = el(
+      "section",
+      { class: "yorum", lang: t.language, dir: t.direction, "aria-labelledby": "yorum-heading" },
+      this.heading,
+      this.form(null),
+      el("div", { class: "yorum-toolbar" }, this.sorter),
+      this.list,
+      this.more,
+      this.announcer,
+    );
+    root.replaceChildren(section);
+  }
+
+  announce(text) {
+    this.announcer.textContent = text;
+  }
+
+  async resort(value) {
+    this.sort = value;
+    await this.load(true);
+  }
+
+  async load(reset) {
+    const params = { sort: this.sort, cursor: reset ? null : this.cursor };
+    const { data } = await api.thread(config.uri, params);
+    if (reset) this.list.replaceChildren();
+    this.list.append(...data.comments.map((node) => this.comment(node)));
+    this.cursor = data.next_cursor;
+    this.more.hidden = !this.cursor;
+    this.heading.textContent = data.total ? t("comments", { n: data.total }) : t("noComments");
+  }
+
+  comment(node) {
+    const item = el("li", { class: "yorum-comment", id: `yorum-${node.id}` });
+    this.fill(item, node);
+    return item;
+  }
+
+  fill(item, node) {
+    const article = el("article", { class: node.status === "pending" ? "yorum-pending" : null });
+    if (node.status === "deleted") {
+      article.append(el("p", { class: "yorum-deleted" }, t("deleted")));
+    } else {
+      const name = node.author || t("anonymous");
+      const author = node.website
+        ? el("a", { class: "yorum-author", href: node.website, rel: "nofollow ugc noopener" }, name)
+        : el("span", { class: "yorum-author" }, name);
+      const time = el(
+        "time",
+        { datetime: node.created, title: exactTime(node.created, t.language) },
+        relativeTime(node.created, t.language),
+      );
+      const text = el("div", { class: "yorum-text" });
+      text.innerHTML = node.html; // sanitized by the server, once, when it was written
+      article.append(
+        el(
+          "header",
+          {},
+          author,
+          el("a", { class: "yorum-time", href: `#yorum-${node.id}` }, time),
+          node.edited ? el("span", { class: "yorum-edited" }, `(${t("edited")})`) : null,
+        ),
+        text,
+        node.status === "pending" ? el("p", { class: "yorum-notice", role: "status" }, t("held")) : null,
+        this.actions(item, node),
+      );
+    }
+    const replies = el("ol", { class: "yorum-replies" }, (node.replies || []).map((child) => this.comment(child)));
+    const folded = node.hidden_replies
+      ? el(
+          "button",
+          { type: "button", class: "yorum-more-replies", onclick: (event) => this.unfold(event.target, node, replies) },
+          t("moreReplies", { n: node.hidden_replies }),
+        )
+      : null;
+    item.replaceChildren(article, replies, folded || "");
+  }
+
+  actions(item, node) {
+    if (node.status !== "approved") return null;
+    const votes = stored(VOTES);
+    const voteButton = (value, label, count) =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: `yorum-vote yorum-vote-${value > 0 ? "up" : "down"}`,
+          "aria-label": label,
+          "aria-pressed": String(votes[node.id] === value),
+          onclick: () => this.vote(item, node, value),
+        },
+        `${value > 0 ? "▲" : "▼"} ${count}`,
+      );
+    const bar = el(
+      "footer",
+      {},
+      voteButton(1, t("upvote"), node.likes),
+      voteButton(-1, t("downvote"), node.dislikes),
+      el("button", { type: "button", class: "yorum-reply", onclick: () => this.replyTo(item, node) }, t("reply")),
+    );
+    const token = tokenFor(node.id);
+    if (token) {
+      bar.append(
+        el("button", { type: "button", class: "yorum-edit", onclick: () => this.edit(item, node, token) }, t("edit")),
+        el("button", { type: "button", class: "yorum-delete", onclick: () => this.remove(item, node, token) }, t("delete")),
+      );
+    }
+    return bar;
+  }
+
+  async vote(item, node, value) {
+    const votes = stored(VOTES);
+    const next = votes[node.id] === value ? 0 : value;
+    try {
+      const { data } = await api.vote(node.id, next);
+      votes[node.id] = next;
+      store(VOTES, votes);
+      this.fill(item, { ...node, likes: data.likes, dislikes: data.dislikes });
+    } catch (problem) {
+      this.announce(t.error(problem));
+    }
+  }
+
+  replyTo(item, node) {
+    const open = item.querySelector(":scope > .yorum-form");
+    if (open) {
+      open.querySelector("textarea").focus();
+      return;
+    }
+    const form = this.form(node);
+    item.insertBefore(form, item.querySelector(":scope > .yorum-replies"));
+    form.querySelector("textarea").focus();
+  }
+
+  async unfold(button, node, replies) {
+    const { data } = await api.thread(config.uri, { parent: node.id, limit: 200 });
+    replies.replaceChildren(...data.comments.map((child) => this.comment(child)));
+    button.remove();
+  }
+
+  async edit(item, node, token) {
+    let source;
+    try {
+      ({ data: source } = await api.source(node.id, token));
+    } catch (problem) {
+      this.announce(t.error(problem));
+      return;
+    }
+    const text = el("textarea", { name: "text", rows: "5", "aria-label": t("text") });
+    text.value = source.text;
+    const error = el("p", { class: "yorum-error", role: "alert" });
+    const form = el(
+      "form",
+      {
+        class: "yorum-form yorum-editing",
+        novalidate: true,
+        onsubmit: async (event) => {
+          event.preventDefault();
+          try {
+            const { data } = await api.edit(node.id, token, { text: text.value });
+            this.fill(item, { ...node, ...data, replies: node.replies, hidden_replies: node.hidden_replies });
+          } catch (problem) {
+            error.textContent = t.error(problem);
+          }
+        },
+      },
+      text,
+      error,
+      el("div", { class: "yorum-buttons" },
+        el("button", { type: "submit" }, t("save")),
+        el("button", { type: "button", onclick: () => this.fill(item, node) }, t("cancel"))),
+    );
+    item.querySelector(":scope > article").replaceWith(form);
+    text.focus();
+  }
+
+  async remove(item, node, token) {
+    if (!window.confirm(t("confirmDelete"))) return;
+    try {
+      await api.remove(node.id, token);
+      await this.load(true);
+    } catch (problem) {
+      this.announce(t.error(problem));
+    }
+  }
+
+  form(parent) {
+    const id = parent ? `yorum-${parent.id}-reply` : "yorum-new";
+    const field = (name, type, label, attrs = {}) => {
+      const input =
+        type === "textarea"
+          ? el("textarea", { id: `${id}-${name}`, name, rows: "4", placeholder: t("textPlaceholder"), ...attrs })
+          : el("input", { id: `${id}-${name}`, name, type, ...attrs });
+      return el("p", { class: `yorum-field yorum-field-${name}` },
+        el("label", { for: `${id}-${name}` }, label), input,
+        el("span", { class: "yorum-field-error", id: `${id}-${name}-error` }));
+    };
+    const preview = el("div", { class: "yorum-preview yorum-text", hidden: true });
+    const general = el("p", { class: "yorum-error", role: "alert" });
+    const notice = el("p", { class: "yorum-notice", role: "status", hidden: true });
+    const form = el(
+      "form",
+      { class: "yorum-form", novalidate: true, "aria-label": parent ? t("replyTo", { author: parent.author || t("anonymous") }) : t("newComment") },
+      field("text", "textarea", t("text")),
+      preview,
+      el("div", { class: "yorum-identity" },
+        field("author", "text", t("author"), { autocomplete: "name", maxlength: "64" }),
+        field("email", "email", t("email"), { autocomplete: "email" }),
+        field("website", "url", t("website"), { autocomplete: "url" })),
+      general,
+      notice,
+      el("div", { class: "yorum-buttons" },
+        el("button", { type: "submit" }, t("submit")),
+        el("button", { type: "button", class: "yorum-preview-toggle", onclick: (event) => this.togglePreview(form, preview, event.target) }, t("preview")),
+        parent ? el("button", { type: "button", onclick: () => form.remove() }, t("cancel")) : null),
+    );
+    form.addEventListener("submit", (event) => this.submit(event, form, parent, { general, notice, preview }));
+    return form;
+  }
+
+  async togglePreview(form, preview, button) {
+    const text = form.elements.text;
+    if (!preview.hidden) {
+      preview.hidden = true;
+      text.hidden = false;
+      button.textContent = t("preview");
+      text.focus();
+      return;
+    }
+    try {
+      const { data } = await api.preview(text.value);
+      preview.innerHTML = data.html; // sanitized by the server
+      preview.hidden = false;
+      text.hidden = true;
+      button.textContent = t("write");
+    } catch (problem) {
+      this.showProblem(form, problem);
+    }
+  }
+
+  clearErrors(form, general) {
+    general.textContent = "";
+    for (const node of form.querySelectorAll(".yorum-field-error")) node.textContent = "";
+    for (const node of form.querySelectorAll("[aria-invalid]")) {
+      node.removeAttribute("aria-invalid");
+      node.removeAttribute("aria-describedby");
+    }
+  }
+
+  showProblem(form, problem) {
+    const message = t.error(problem);
+    const input = problem.field && form.elements[problem.field];
+    if (input && input.nodeName) {
+      const error = form.querySelector(`#${input.id}-error`);
+      error.textContent = message;
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", error.id);
+      input.focus();
+    } else {
+      form.querySelector(".yorum-error").textContent = message;
+    }
+  }
+
+  async submit(event, form, parent, { general, notice, preview }) {
+    event.preventDefault();
+    this.clearErrors(form, general);
+    notice.hidden = true;
+    const fields = Object.fromEntries(
+      ["text", "author", "email", "website"].map((name) => [name, form.elements[name].value.trim()]),
+    );
+    if (!fields.text) {
+      this.showProblem(form, { code: "required", field: "text" });
+      return;
+    }
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    button.textContent = t("sending");
+    try {
+      const { status, data } = await api.post({
+        uri: config.uri,
+        title: config.title,
+        parent: parent ? parent.id : undefined,
+        ...fields,
+      });
+      keepToken(data);
+      form.elements.text.value = "";
+      preview.hidden = true;
+      form.elements.text.hidden = false;
+      const node = { ...data.comment, replies: [], hidden_replies: 0, reply_count: 0 };
+      const item = this.comment(node);
+      if (parent) {
+        document.querySelector(`#yorum-${parent.id} > .yorum-replies`).append(item);
+        form.remove();
+      } else {
+        this.list.append(item);
+      }
+      if (status === 202) {
+        notice.textContent = t("held");
+        notice.hidden = false;
+      }
+      this.announce(status === 202 ? t("held") : t("comments", { n: 1 }));
+      if (status !== 202) item.scrollIntoView({ block: "nearest" });
+    } catch (problem) {
+      this.showProblem(form, problem);
+    } finally {
+      button.disabled = false;
+      button.textContent = t("submit");
+    }
+  }
+}
+
+function start() {
+  const root = document.getElementById("yorum-thread");
+  if (!root) return;
+  loadStyles();
+  const widget = new Widget(root);
+  widget.load(true).catch((problem) => {
+    widget.heading.textContent = t.error(problem);
+  });
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();
