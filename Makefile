@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DATA_DIR ?= yorum-data
 PORT ?= 8080
 
-.PHONY: setup run test check lint typecheck bench clean widget widget-deps
+.PHONY: setup run test check lint typecheck bench clean widget widget-deps browser-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ run: $(STAMP)
 	$(BIN)/yorum serve --data-dir $(DATA_DIR) --host 127.0.0.1 --port $(PORT)
 
 ## Lint, type-check, then run the whole test suite.
-test: check widget-deps
+test: check widget-deps browser-deps
 	$(BIN)/python -m pytest -n 2 -q
 
 check: lint typecheck
@@ -47,6 +47,14 @@ $(WIDGET_STAMP): widget/package-lock.json
 widget-deps:
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(WIDGET_STAMP); \
 	else echo "npm not found: the test that the built widget is fresh will be skipped"; fi
+
+## Chromium from Debian's packages for the browser tests, when missing and we may install it.
+browser-deps:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Chromium from Debian's packages for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium not found (and not root to install it): the browser tests will be skipped"; fi
 
 ## Rebuild the widget from widget/src into yorum/web/static/widget (commit the result).
 widget: widget-deps

@@ -59,6 +59,7 @@ class Widget {
   constructor(root) {
     this.root = root;
     this.sort = "oldest";
+    this.total = 0;
     this.cursor = null;
     this.announcer = el("p", { class: "yorum-sr", "aria-live": "polite" });
     this.heading = el("h2", { class: "yorum-count", id: "yorum-heading" });
@@ -98,16 +99,34 @@ class Widget {
     this.list.append(...data.comments.map((node) => this.comment(node)));
     this.cursor = data.next_cursor;
     this.more.hidden = !this.cursor;
-    this.heading.textContent = data.total ? t("comments", { n: data.total }) : t("noComments");
+    this.count(data.total);
+  }
+
+  count(total) {
+    this.total = total;
+    this.heading.textContent = total ? t("comments", { n: total }) : t("noComments");
   }
 
   comment(node) {
     const item = el("li", { class: "yorum-comment", id: `yorum-${node.id}` });
-    this.fill(item, node);
+    const replies = el("ol", { class: "yorum-replies" }, (node.replies || []).map((child) => this.comment(child)));
+    const folded = node.hidden_replies
+      ? el(
+          "button",
+          { type: "button", class: "yorum-more-replies", onclick: (event) => this.unfold(event.target, node, replies) },
+          t("moreReplies", { n: node.hidden_replies }),
+        )
+      : null;
+    item.append(this.article(item, node), replies, folded || "");
     return item;
   }
 
-  fill(item, node) {
+  // Shows ``node`` anew in its item (after a vote or an edit), keeping the replies below.
+  refresh(item, node) {
+    item.querySelector(":scope > article, :scope > .yorum-editing").replaceWith(this.article(item, node));
+  }
+
+  article(item, node) {
     const article = el("article", { class: node.status === "pending" ? "yorum-pending" : null });
     if (node.status === "deleted") {
       article.append(el("p", { class: "yorum-deleted" }, t("deleted")));
@@ -124,6 +143,7 @@ class Widget {
       const text = el("div", { class: "yorum-text" });
       text.innerHTML = node.html; // sanitized by the server, once, when it was written
       article.append(
+        ...[
         el(
           "header",
           {},
@@ -134,17 +154,10 @@ class Widget {
         text,
         node.status === "pending" ? el("p", { class: "yorum-notice", role: "status" }, t("held")) : null,
         this.actions(item, node),
+        ].filter(Boolean),
       );
     }
-    const replies = el("ol", { class: "yorum-replies" }, (node.replies || []).map((child) => this.comment(child)));
-    const folded = node.hidden_replies
-      ? el(
-          "button",
-          { type: "button", class: "yorum-more-replies", onclick: (event) => this.unfold(event.target, node, replies) },
-          t("moreReplies", { n: node.hidden_replies }),
-        )
-      : null;
-    item.replaceChildren(article, replies, folded || "");
+    return article;
   }
 
   actions(item, node) {
@@ -186,7 +199,7 @@ class Widget {
       const { data } = await api.vote(node.id, next);
       votes[node.id] = next;
       store(VOTES, votes);
-      this.fill(item, { ...node, likes: data.likes, dislikes: data.dislikes });
+      this.refresh(item, { ...node, likes: data.likes, dislikes: data.dislikes });
     } catch (problem) {
       this.announce(t.error(problem));
     }
@@ -229,7 +242,7 @@ class Widget {
           event.preventDefault();
           try {
             const { data } = await api.edit(node.id, token, { text: text.value });
-            this.fill(item, { ...node, ...data, replies: node.replies, hidden_replies: node.hidden_replies });
+            this.refresh(item, { ...node, ...data });
           } catch (problem) {
             error.textContent = t.error(problem);
           }
@@ -239,7 +252,7 @@ class Widget {
       error,
       el("div", { class: "yorum-buttons" },
         el("button", { type: "submit" }, t("save")),
-        el("button", { type: "button", onclick: () => this.fill(item, node) }, t("cancel"))),
+        el("button", { type: "button", onclick: () => this.refresh(item, node) }, t("cancel"))),
     );
     item.querySelector(":scope > article").replaceWith(form);
     text.focus();
@@ -369,7 +382,8 @@ class Widget {
         notice.textContent = t("held");
         notice.hidden = false;
       }
-      this.announce(status === 202 ? t("held") : t("comments", { n: 1 }));
+      if (status !== 202) this.count(this.total + 1);
+      this.announce(status === 202 ? t("held") : this.heading.textContent);
       if (status !== 202) item.scrollIntoView({ block: "nearest" });
     } catch (problem) {
       this.showProblem(form, problem);

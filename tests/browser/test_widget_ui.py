@@ -1,0 +1,191 @@
+"""The widget and the no-JavaScript page in headless Chromium against a real ``yorum serve``."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.servers import Server
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Chromium not found (make test installs it as root)"
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    data = tmp_path / "data"
+    srv = Server(data, f"sqlite:///{data / 'yorum.sqlite3'}", env={"YORUM_COMMENTS_PAGE_SIZE": "3"})
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def page(browser: object, server: Server) -> Iterator[object]:
+    context = browser.new_context(locale="en-US")  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+def post(page: object, text: str, author: str = "") -> None:
+    form = page.locator("form.yorum-form").first  # type: ignore[attr-defined]
+    form.get_by_label("Comment").fill(text)
+    if author:
+        form.get_by_label("Name (optional)").fill(author)
+    form.get_by_role("button", name="Post comment").click()
+
+
+def test_post_reply_preview_vote_edit_delete(page: object, server: Server) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))  # type: ignore[attr-defined]
+    page.goto(f"{server.url}/demo")  # type: ignore[attr-defined]
+    heading = page.locator(".yorum-count")  # type: ignore[attr-defined]
+    playwright_api.expect(heading).to_have_text("No comments yet. Be the first to write one.")
+
+    # An empty comment is refused next to its field, without asking the server.
+    page.get_by_role("button", name="Post comment").click()  # type: ignore[attr-defined]
+    playwright_api.expect(page.locator("#yorum-new-text-error")).to_have_text(  # type: ignore[attr-defined]
+        "Please enter your comment."
+    )
+
+    # Preview shows the rendered Markdown, then back to writing.
+    form = page.locator("form.yorum-form").first  # type: ignore[attr-defined]
+    form.get_by_label("Comment").fill("Hello **bold** world")
+    form.get_by_role("button", name="Preview").click()
+    playwright_api.expect(form.locator(".yorum-preview strong")).to_have_text("bold")
+    form.get_by_role("button", name="Write").click()
+
+    form.get_by_label("Name (optional)").fill("Ann")
+    form.get_by_role("button", name="Post comment").click()
+    first = page.locator(".yorum-thread > .yorum-comment").first  # type: ignore[attr-defined]
+    playwright_api.expect(first.locator(".yorum-text")).to_contain_text("Hello bold world")
+    playwright_api.expect(first.locator(".yorum-author").first).to_have_text("Ann")
+
+    # Reply.
+    first.get_by_role("button", name="Reply").first.click()
+    reply_form = first.locator("form.yorum-form")
+    reply_form.get_by_label("Comment").fill("A reply")
+    reply_form.get_by_role("button", name="Post comment").click()
+    playwright_api.expect(first.locator(".yorum-replies .yorum-text")).to_have_text("A reply")
+
+    # Vote up, then take it back.
+    up = first.locator(":scope > article .yorum-vote-up")
+    up.click()
+    playwright_api.expect(up).to_have_text("▲ 1")
+    playwright_api.expect(up).to_have_attribute("aria-pressed", "true")
+
+    # Edit within the window.
+    first.locator(":scope > article").get_by_role("button", name="Edit").click()
+    editor = first.locator("form.yorum-editing textarea")
+    playwright_api.expect(editor).to_have_value("Hello **bold** world")
+    editor.fill("Edited _text_")
+    first.get_by_role("button", name="Save").click()
+    playwright_api.expect(first.locator(":scope > article .yorum-text em")).to_have_text("text")
+
+    # Delete the reply (accepting the confirmation).
+    page.once("dialog", lambda dialog: dialog.accept())  # type: ignore[attr-defined]
+    reply = first.locator(".yorum-replies .yorum-comment").first
+    reply.get_by_role("button", name="Delete").click()
+    playwright_api.expect(page.locator(".yorum-replies .yorum-comment")).to_have_count(0)  # type: ignore[attr-defined]
+    playwright_api.expect(heading).to_have_text("1 comment")
+
+    # Reload: the thread comes from the server, edit rights from localStorage.
+    page.reload()  # type: ignore[attr-defined]
+    playwright_api.expect(page.locator(".yorum-text em")).to_have_text("text")  # type: ignore[attr-defined]
+    playwright_api.expect(page.get_by_role("button", name="Edit")).to_have_count(1)  # type: ignore[attr-defined]
+
+    # Nothing but the yorum server was asked for anything.
+    hosts = {urlparse(url).netloc for url in requests}
+    assert hosts == {urlparse(server.url).netloc}
+
+
+def test_sort_and_load_more(page: object, server: Server) -> None:
+    page.goto(f"{server.url}/demo")  # type: ignore[attr-defined]
+    for n in range(5):
+        post(page, f"comment {n}")
+        playwright_api.expect(page.locator(".yorum-thread > .yorum-comment")).to_have_count(n + 1)  # type: ignore[attr-defined]
+    page.reload()  # type: ignore[attr-defined]
+    items = page.locator(".yorum-thread > .yorum-comment .yorum-text")  # type: ignore[attr-defined]
+    playwright_api.expect(items).to_have_count(3)  # a page of three
+    page.get_by_role("button", name="Load more comments").click()  # type: ignore[attr-defined]
+    playwright_api.expect(items).to_have_count(5)
+    playwright_api.expect(page.get_by_role("button", name="Load more comments")).to_be_hidden()  # type: ignore[attr-defined]
+    page.get_by_label("Sort comments").select_option("newest")  # type: ignore[attr-defined]
+    playwright_api.expect(items.first).to_have_text("comment 4")
+
+
+def test_screenshots_light_and_dark(browser: object, server: Server) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 900, "height": 900})  # type: ignore[attr-defined]
+        tab = context.new_page()
+        tab.goto(f"{server.url}/demo")
+        if scheme == "light":
+            post(tab, "A first comment with `code` and a [link](https://example.org).", "Ann")
+            playwright_api.expect(tab.locator(".yorum-thread > .yorum-comment")).to_have_count(1)
+        else:
+            playwright_api.expect(tab.locator(".yorum-count")).to_have_text("1 comment")
+        tab.screenshot(path=str(ARTIFACTS / f"widget-{scheme}.png"), full_page=True)
+        context.close()
+
+
+def test_without_javascript(browser: object, server: Server) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "yorum", "site", "add", "held", "--policy", "hold_all",
+         "--data-dir", str(server.data_dir)],
+        check=True, capture_output=True,
+        env={"YORUM_DATABASE_URL": server.database_url, "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.goto(f"{server.url}/demo")
+    tab.get_by_role("link", name="read and write the comments on a plain page").click()
+    playwright_api.expect(tab.locator("h1")).to_have_text("Comments on /demo")
+    tab.get_by_role("button", name="Post comment").click()
+    playwright_api.expect(tab.locator("#yorum-text-error")).to_have_text(
+        "Please enter your comment."
+    )
+    tab.get_by_label("Comment").fill("Written without *scripts*")
+    tab.get_by_label("Name (optional)").fill("Tor reader")
+    tab.get_by_role("button", name="Post comment").click()
+    assert re.search(r"/t/default\?uri=%2Fdemo&posted=\d+", tab.url)
+    playwright_api.expect(tab.locator(".yorum-notice")).to_have_text("Your comment is posted.")
+    playwright_api.expect(tab.locator(".yorum-text em")).to_have_text("scripts")
+    tab.goto(f"{server.url}/t/held?uri=/a")
+    tab.get_by_label("Comment").fill("Please hold me")
+    tab.get_by_role("button", name="Post comment").click()
+    playwright_api.expect(tab.locator("#yorum-notice")).to_contain_text("awaiting moderation")
+    context.close()
