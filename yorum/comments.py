@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from yorum import listing, render
 from yorum.errors import (
@@ -286,6 +286,10 @@ class CommentService:
                     self._versions.clear()
                 self._versions[key] = (token, found)
         return found
+
+    def changed_threads(self) -> AsyncIterator[int]:
+        """Ids of threads as changes to them are committed, in any process (PostgreSQL)."""
+        return self.store.changed_threads()
 
     def counts(self, site_id: str, uris: Sequence[str], origin: str | None = None) -> list[int]:
         """Approved-comment counts for each URI, in the order asked."""

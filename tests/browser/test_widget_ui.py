@@ -189,3 +189,36 @@ def test_without_javascript(browser: object, server: Server) -> None:
     tab.get_by_role("button", name="Post comment").click()
     playwright_api.expect(tab.locator("#yorum-notice")).to_contain_text("awaiting moderation")
     context.close()
+
+
+def test_a_comment_from_one_page_appears_in_another_within_two_seconds(
+    browser: object, tmp_path: Path
+) -> None:
+    data = tmp_path / "live"
+    srv = Server(data, f"sqlite:///{data / 'yorum.sqlite3'}", workers=2)
+    srv.start()
+    try:
+        context = browser.new_context()  # type: ignore[attr-defined]
+        writer, reader = context.new_page(), context.new_page()
+        for tab in (writer, reader):
+            tab.goto(f"{srv.url}/demo")
+            playwright_api.expect(tab.locator(".yorum-count")).to_have_text(
+                "No comments yet. Be the first to write one."
+            )
+        reader.wait_for_timeout(500)  # its event stream is open
+        post(writer, "Hello from the other tab")
+        news = reader.locator(".yorum-news")
+        playwright_api.expect(news).to_have_text("1 new comment: show it", timeout=2000)
+        playwright_api.expect(reader.locator(".yorum-count")).to_have_text("1 comment")
+        news.click()
+        text = reader.locator(".yorum-comment .yorum-text")
+        playwright_api.expect(text).to_have_text("Hello from the other tab")
+        # An edit shows in place, without the bar.
+        writer.get_by_role("button", name="Edit").click()
+        writer.locator("form.yorum-editing textarea").fill("Edited in the other tab")
+        writer.get_by_role("button", name="Save").click()
+        playwright_api.expect(text).to_have_text("Edited in the other tab", timeout=2000)
+        playwright_api.expect(news).to_be_hidden()
+        context.close()
+    finally:
+        srv.stop()

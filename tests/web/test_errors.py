@@ -29,6 +29,7 @@ VALID: dict[str, dict[str, Any]] = {
     "latest": {"site": "default", "limit": 3},
     "site_feed": {"site": "default"},
     "thread_feed": {"site": "default", "uri": "/t"},
+    "events": {"site": "default", "uri": "/t"},
     "preview": {"text": "fine"},
 }  # fmt: skip
 

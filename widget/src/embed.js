@@ -49,6 +49,11 @@ function keepToken(posted) {
   store(TOKENS, tokens);
 }
 
+// What of a comment can change after it is shown: a new stamp means show it anew.
+function stamp(node) {
+  return [node.status, node.edited, node.likes, node.dislikes].join("|");
+}
+
 function loadStyles() {
   if (document.querySelector("link[data-yorum]")) return;
   const href = `${base}/embed.css?v=${__YORUM_CSS_VERSION__}`;
@@ -65,6 +70,7 @@ class Widget {
     this.heading = el("h2", { class: "yorum-count", id: "yorum-heading" });
     this.list = el("ol", { class: "yorum-thread" });
     this.more = el("button", { type: "button", class: "yorum-more", hidden: true, onclick: () => this.load(false) }, t("loadMore"));
+    this.news = el("button", { type: "button", class: "yorum-news", hidden: true, onclick: () => this.showNews() });
     this.sorter = el(
       "select",
       { "aria-label": t("sortLabel"), onchange: (event) => this.resort(event.target.value) },
@@ -76,6 +82,7 @@ class Widget {
       this.heading,
       this.form(null),
       el("div", { class: "yorum-toolbar" }, this.sorter),
+      this.news,
       this.list,
       this.more,
       this.announcer,
@@ -102,6 +109,40 @@ class Widget {
     this.count(data.total);
   }
 
+  // Live updates: the server says the thread changed; fetch it, update what is shown,
+  // and offer the new comments in a bar rather than moving the page under the reader.
+  listen() {
+    if (!window.EventSource) return;
+    const query = new URLSearchParams({ site: config.site, uri: config.uri });
+    const source = new EventSource(`${base}/api/events?${query}`);
+    source.addEventListener("changed", () => this.catchUp().catch(() => {}));
+  }
+
+  async catchUp() {
+    const { data } = await api.thread(config.uri, { sort: this.sort });
+    let fresh = 0;
+    const walk = (nodes) => {
+      for (const node of nodes) {
+        const item = this.list.querySelector(`#yorum-${node.id}`);
+        if (!item) fresh += 1;
+        else if (item.dataset.stamp !== stamp(node)) this.refresh(item, node);
+        walk(node.replies || []);
+      }
+    };
+    walk(data.comments);
+    this.count(data.total);
+    if (fresh) {
+      this.news.textContent = t("newComments", { n: fresh });
+      this.news.hidden = false;
+      this.announce(this.news.textContent);
+    }
+  }
+
+  async showNews() {
+    this.news.hidden = true;
+    await this.load(true);
+  }
+
   count(total) {
     this.total = total;
     this.heading.textContent = total ? t("comments", { n: total }) : t("noComments");
@@ -117,12 +158,14 @@ class Widget {
           t("moreReplies", { n: node.hidden_replies }),
         )
       : null;
+    item.dataset.stamp = stamp(node);
     item.append(this.article(item, node), replies, folded || "");
     return item;
   }
 
   // Shows ``node`` anew in its item (after a vote or an edit), keeping the replies below.
   refresh(item, node) {
+    item.dataset.stamp = stamp(node);
     item.querySelector(":scope > article, :scope > .yorum-editing").replaceWith(this.article(item, node));
   }
 
@@ -399,9 +442,12 @@ function start() {
   if (!root) return;
   loadStyles();
   const widget = new Widget(root);
-  widget.load(true).catch((problem) => {
-    widget.heading.textContent = t.error(problem);
-  });
+  widget
+    .load(true)
+    .then(() => widget.listen())
+    .catch((problem) => {
+      widget.heading.textContent = t.error(problem);
+    });
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

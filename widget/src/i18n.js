@@ -10,6 +10,7 @@ const en = {
   newest: "Newest",
   best: "Best",
   loadMore: "Load more comments",
+  newComments: { one: "{n} new comment: show it", other: "{n} new comments: show them" },
   moreReplies: { one: "Show {n} more reply", other: "Show {n} more replies" },
   reply: "Reply",
   edit: "Edit",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -141,6 +141,24 @@ class Store:
                 )
             row = self._watch.execute("PRAGMA data_version").fetchone()
         return int(row[0])
+
+    async def changed_threads(self) -> AsyncIterator[int]:
+        """Ids of threads as writers in any process commit changes to them (PostgreSQL).
+
+        Listens on its own connection; ends when the connection is lost (the caller may
+        listen again). SQLite has no such channel: watch ``change_token`` instead.
+        """
+        import psycopg
+
+        from yorum.storage.threads import CHANNEL
+
+        url = self.engine.url.set(drivername="postgresql")
+        dsn = url.render_as_string(hide_password=False)
+        async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+            await conn.execute(f"LISTEN {CHANNEL}")
+            async for note in conn.notifies():
+                if note.payload.isdigit():
+                    yield int(note.payload)
 
     def ping(self) -> None:
         """Run a trivial query; raises if the database cannot answer."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -43,6 +43,9 @@ _BUMP = (
     .values(version=threads.c.version + 1)
 )
 _BUMP_TITLE = _BUMP.values(title=bindparam("new_title"))
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
+CHANNEL = "yorum_threads"
+"""The PostgreSQL notification channel that carries the ids of changed threads."""
 
 
 def get(tx: Tx, thread_id: int) -> Thread | None:
@@ -88,6 +91,13 @@ def bump(tx: Tx, thread_id: int, *, title: str | None = None) -> None:
         tx.execute(_BUMP_TITLE, {"thread_id": thread_id, "new_title": title})
     else:
         tx.execute(_BUMP, {"thread_id": thread_id})
+    announce(tx, thread_id)
+
+
+def announce(tx: Tx, thread_id: int) -> None:
+    """On PostgreSQL, tell listeners (``Store.changed_threads``) at commit that it changed."""
+    if tx.dialect.name == "postgresql":
+        tx.execute(_NOTIFY, {"channel": CHANNEL, "payload": str(thread_id)})
 
 
 def set_locked(tx: Tx, thread_id: int, locked: bool) -> None:
@@ -97,3 +107,4 @@ def set_locked(tx: Tx, thread_id: int, locked: bool) -> None:
         .where(threads.c.id == thread_id)
         .values(locked=locked, version=threads.c.version + 1)
     )
+    announce(tx, thread_id)

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp
 from yorum.services import Services
 from yorum.web.cache import PageCache
 from yorum.web.errors import HANDLERS
+from yorum.web.live import LiveHub
 from yorum.web.routes import API, routes
 from yorum.web.schemas import RequestSchemas
 from yorum.web.thread_read import FastThreadReads, ThreadReads
@@ -53,4 +54,5 @@ def create_app(services: Services, *, close_on_shutdown: bool = False) -> YorumA
     settings = services.settings.cache
     app.state.cache = PageCache(settings.max_entries, enabled=settings.enabled)
     app.state.thread_reads = ThreadReads(services, app.state.schemas.thread, app.state.cache)
+    app.state.live = LiveHub(services)
     return app

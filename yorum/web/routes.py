@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from yorum.web import api, demo, feeds, ops, pages, widget
+from yorum.web import api, demo, feeds, live, ops, pages, widget
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,10 @@ API: list[Operation] = [
               query="latest", responses={200: "Latest"}, errors=(403, 404, 422)),
     Operation("POST", "/api/preview", api.preview, "Render a text without posting it.",
               body="preview", responses={200: "PreviewResult"}, errors=(400, 413, 415, 422)),
+    Operation("GET", "/api/events", live.events,
+              "A thread's changes as Server-Sent Events (event `changed`, id = version).",
+              query="events", responses={200: None}, errors=(403, 404, 422),
+              media_type="text/event-stream"),
     Operation("GET", "/api/feeds/thread", feeds.thread_feed, "Atom feed of a thread.",
               query="thread_feed", responses={200: None}, errors=(404, 422),
               media_type="application/atom+xml"),

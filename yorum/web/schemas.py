@@ -87,6 +87,7 @@ class RequestSchemas:
         )
         self.site_feed = Schema("SiteFeedQuery", [SITE])
         self.thread_feed = Schema("ThreadFeedQuery", [SITE, URI])
+        self.events = Schema("EventsQuery", [SITE, URI])
         self.preview = Schema("Preview", [text])
 
 
