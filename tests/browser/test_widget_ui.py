@@ -222,3 +222,49 @@ def test_a_comment_from_one_page_appears_in_another_within_two_seconds(
         context.close()
     finally:
         srv.stop()
+
+
+def test_arabic_reads_right_to_left(browser: object, server: Server) -> None:
+    context = browser.new_context(viewport={"width": 900, "height": 900})  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.goto(f"{server.url}/demo?lang=ar")
+    section = tab.locator("section.yorum")
+    playwright_api.expect(section).to_have_attribute("dir", "rtl")
+    playwright_api.expect(section).to_have_attribute("lang", "ar")
+    playwright_api.expect(tab.locator(".yorum-count")).to_have_text(
+        "لا توجد تعليقات بعد. كن أول من يكتب تعليقًا."
+    )
+    tab.get_by_role("button", name="نشر التعليق").click()
+    playwright_api.expect(tab.locator("#yorum-new-text-error")).to_have_text("يرجى كتابة تعليقك.")
+    tab.get_by_label("التعليق", exact=True).fill("مرحبا بالعالم")
+    tab.get_by_role("button", name="نشر التعليق").click()
+    playwright_api.expect(tab.locator(".yorum-count")).to_have_text("تعليق واحد")
+    # Right to left: the reply list is indented from the right.
+    box = tab.locator(".yorum-comment .yorum-author").first.bounding_box()
+    width = tab.viewport_size["width"]
+    assert box is not None and box["x"] > width / 2
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "widget-arabic.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize(("scheme", "lang"), [("light", ""), ("dark", ""), ("light", "ar")])
+def test_no_serious_accessibility_violations(
+    browser: object, server: Server, scheme: str, lang: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(color_scheme=scheme)  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.goto(f"{server.url}/demo?lang={lang}")
+    post(tab, "A comment, so that the audit sees one") if not lang else None
+    tab.locator(".yorum-count").wait_for()
+    tab.wait_for_timeout(300)
+    results = Axe().run(tab)
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    context.close()

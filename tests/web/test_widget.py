@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -32,10 +34,31 @@ def test_the_committed_build_is_fresh(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    for name in ("embed.js", "embed.css", "count.js"):
+    built = sorted(p.relative_to(BUILT) for p in BUILT.rglob("*") if p.is_file())
+    fresh = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert built == fresh
+    for name in fresh:
         assert (tmp_path / name).read_bytes() == (BUILT / name).read_bytes(), (
             f"{name} is stale: run `make widget` and commit the result"
         )
+
+
+def test_every_language_has_every_message() -> None:
+    source = ROOT / "widget" / "src" / "i18n"
+    english = json.loads((source / "en.json").read_text(encoding="utf-8"))
+    languages = sorted(p.stem for p in source.glob("*.json"))
+    assert languages == sorted(["ar", "de", "en", "es", "fa", "fr", "ru", "tr"])
+    for path in source.glob("*.json"):
+        catalog = json.loads(path.read_text(encoding="utf-8"))
+        assert set(catalog) == set(english), path.name
+        assert set(catalog["errors"]) == set(english["errors"]), path.name
+        for key, value in catalog.items():
+            if isinstance(english[key], dict) and key != "errors":
+                assert "other" in value, f"{path.name}: {key} needs an 'other' form"
+            placeholders = set(re.findall(r"\{(\w+)\}", json.dumps(english[key])))
+            assert placeholders <= set(re.findall(r"\{(\w+)\}", json.dumps(value))) | {"n"}, (
+                f"{path.name}: {key} drops a placeholder"
+            )
 
 
 def test_the_widget_keeps_to_its_size_budget() -> None:

@@ -2,10 +2,11 @@
 //   <div id="yorum-thread"></div>
 //   <script async src="https://comments.example.org/embed.js" data-yorum-site="blog"></script>
 // Options (data-yorum-*): site, uri (default: the page's path), title (default: the page's
-// title), lang. It talks to the server it was loaded from and to nothing else.
+// title), lang, theme (light, dark, or auto). It talks to the server it was loaded from
+// and to nothing else.
 import { client } from "./api.js";
 import { el, exactTime, relativeTime } from "./dom.js";
-import { chooseLanguage, translator } from "./i18n.js";
+import { chooseLanguage, loadMessages, translator } from "./i18n.js";
 
 const script = document.currentScript;
 const base = new URL(script.src).origin;
@@ -15,7 +16,7 @@ const config = {
   uri: options.yorumUri || location.pathname,
   title: options.yorumTitle || document.title,
 };
-const t = translator(chooseLanguage(options.yorumLang));
+let t = translator("en");
 const api = client(base, config.site);
 const TOKENS = "yorum:tokens";
 const VOTES = "yorum:votes";
@@ -47,6 +48,22 @@ function keepToken(posted) {
   );
   tokens[posted.comment.id] = { token: posted.edit_token, until: posted.edit_until };
   store(TOKENS, tokens);
+}
+
+// Dark only where the page is dark: data-yorum-theme="dark" or "light" decides; else, if
+// the page says it has a dark scheme (CSS color-scheme or <meta name="color-scheme">), the
+// reader's system setting decides; else light, so a light page never gets light text.
+function followTheme(section) {
+  const asked = options.yorumTheme;
+  const meta = document.querySelector('meta[name="color-scheme"]');
+  const declared = `${getComputedStyle(document.documentElement).colorScheme} ${meta ? meta.content : ""}`;
+  const dark = matchMedia("(prefers-color-scheme: dark)");
+  const apply = () => {
+    const auto = asked === "auto" || (!asked && declared.includes("dark"));
+    section.dataset.theme = asked === "dark" || (auto && dark.matches) ? "dark" : "light";
+  };
+  apply();
+  dark.addEventListener("change", apply);
 }
 
 // What of a comment can change after it is shown: a new stamp means show it anew.
@@ -87,6 +104,7 @@ class Widget {
       this.more,
       this.announcer,
     );
+    followTheme(section);
     root.replaceChildren(section);
   }
 
@@ -437,10 +455,12 @@ class Widget {
   }
 }
 
-function start() {
+async function start() {
   const root = document.getElementById("yorum-thread");
   if (!root) return;
   loadStyles();
+  const language = chooseLanguage(options.yorumLang);
+  t = translator(language, await loadMessages(base, language));
   const widget = new Widget(root);
   widget
     .load(true)

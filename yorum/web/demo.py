@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib.resources import files
 
 from starlette.requests import Request
@@ -15,11 +16,15 @@ _DEMO = files("yorum.web").joinpath("static/demo.html").read_text(encoding="utf-
 
 
 def page(request: Request) -> Response:
-    """A sample article page with comments on it (site from ``?site=``, default ``default``)."""
+    """A sample article with comments (site from ``?site=``, widget language from ``?lang=``)."""
     site = request.query_params.get("site", "")
     if not SITE_ID.fullmatch(site):
         site = "default"
-    return HTMLResponse(_DEMO.replace("{site}", site), headers={"cache-control": "no-cache"})
+    lang = request.query_params.get("lang", "")
+    if not re.fullmatch(r"[a-z]{2,3}", lang):
+        lang = ""
+    html = _DEMO.replace("{site}", site).replace("{lang}", lang)
+    return HTMLResponse(html, headers={"cache-control": "no-cache"})
 
 
 def home(request: Request) -> Response:
