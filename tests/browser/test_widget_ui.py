@@ -101,6 +101,13 @@ def test_post_reply_preview_vote_edit_delete(page: object, server: Server) -> No
     reply_form.get_by_role("button", name="Post comment").click()
     playwright_api.expect(first.locator(".yorum-replies .yorum-text")).to_have_text("A reply")
 
+    # Collapse the thread under the comment, then open it again.
+    first.locator(":scope > article").get_by_role("button", name="Collapse thread").click()
+    playwright_api.expect(first.locator(":scope > .yorum-replies")).to_be_hidden()
+    playwright_api.expect(first.locator(":scope > article .yorum-text")).to_be_hidden()
+    first.locator(":scope > article").get_by_role("button", name="Expand thread (2)").click()
+    playwright_api.expect(first.locator(".yorum-replies .yorum-text")).to_be_visible()
+
     # Vote up, then take it back.
     up = first.locator(":scope > article .yorum-vote-up")
     up.click()

@@ -203,11 +203,23 @@ class Widget {
       );
       const text = el("div", { class: "yorum-text" });
       text.innerHTML = node.html; // sanitized by the server, once, when it was written
+      const collapse = el(
+        "button",
+        {
+          type: "button",
+          class: "yorum-collapse",
+          "aria-expanded": "true",
+          "aria-label": t("collapse"),
+          onclick: (event) => this.toggle(item, event.currentTarget),
+        },
+        "−",
+      );
       article.append(
         ...[
         el(
           "header",
           {},
+          collapse,
           author,
           el("a", { class: "yorum-time", href: `#yorum-${node.id}` }, time),
           node.edited ? el("span", { class: "yorum-edited" }, `(${t("edited")})`) : null,
@@ -251,6 +263,15 @@ class Widget {
       );
     }
     return bar;
+  }
+
+  toggle(item, button) {
+    const open = button.getAttribute("aria-expanded") === "true";
+    const hidden = item.querySelectorAll(".yorum-comment").length + 1;
+    button.setAttribute("aria-expanded", String(!open));
+    button.setAttribute("aria-label", open ? t("expand", { n: hidden }) : t("collapse"));
+    button.textContent = open ? "+" : "−";
+    item.classList.toggle("yorum-collapsed", open);
   }
 
   async vote(item, node, value) {
