@@ -16,7 +16,7 @@ from yorum.errors import (
     ThreadLocked,
     UnknownSite,
 )
-from yorum.models import ClientInfo, CommentEdit, NewComment, Policy, Sort, Status
+from yorum.models import ClientInfo, CommentEdit, FieldRule, NewComment, Policy, Sort, Status
 from yorum.services import Services, build
 from yorum.settings import Settings, with_overrides
 from yorum.storage import threads as thread_rows
@@ -225,3 +225,18 @@ def test_pending_comments_are_not_listed_or_counted(services: Services) -> None:
     services.comments.post(NewComment("held", "/p", "waiting"), READER)
     assert services.comments.counts("held", ["/p"]) == [0]
     assert services.comments.latest("held", 10) == []
+
+
+def test_a_site_can_require_or_hide_form_fields(services: Services) -> None:
+    services.sites.add("strict", author_field=FieldRule.REQUIRED, email_field=FieldRule.HIDDEN)
+    with pytest.raises(Invalid) as info:
+        services.comments.post(
+            NewComment(site_id="strict", uri="/a", text="hi"), ClientInfo("1.2.3.4")
+        )
+    assert (info.value.field, info.value.code) == ("author", "required")
+    posted = services.comments.post(
+        NewComment(site_id="strict", uri="/a", text="hi", author="Ann", email="a@example.org"),
+        ClientInfo("1.2.3.4"),
+    )
+    assert posted.comment.author == "Ann"
+    assert posted.comment.email == ""  # a hidden field is not stored, whatever was sent

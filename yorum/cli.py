@@ -16,7 +16,7 @@ import click
 
 from yorum import __version__
 from yorum.errors import YorumError
-from yorum.models import Policy
+from yorum.models import FieldRule, Policy
 from yorum.services import Services, build
 from yorum.settings import SECTIONS, Settings, SettingsError, load, with_overrides
 from yorum.storage import migrate as migrations
@@ -191,6 +191,27 @@ def site() -> None:
     show_default=True,
     help="Moderation policy for new comments.",
 )
+@click.option(
+    "--author-field",
+    type=click.Choice([r.value for r in FieldRule]),
+    default=FieldRule.OPTIONAL.value,
+    show_default=True,
+    help="Whether the comment form shows the name field, and whether it is required.",
+)
+@click.option(
+    "--email-field",
+    type=click.Choice([r.value for r in FieldRule]),
+    default=FieldRule.OPTIONAL.value,
+    show_default=True,
+    help="The same for the e-mail field.",
+)
+@click.option(
+    "--website-field",
+    type=click.Choice([r.value for r in FieldRule]),
+    default=FieldRule.OPTIONAL.value,
+    show_default=True,
+    help="The same for the website field.",
+)
 def site_add(
     config: str | None,
     data_dir: str | None,
@@ -199,6 +220,9 @@ def site_add(
     title: str,
     language: str,
     policy: str,
+    author_field: str,
+    email_field: str,
+    website_field: str,
 ) -> None:
     """Add a site.
 
@@ -212,6 +236,9 @@ def site_add(
             origins=origins or ("*",),
             language=language,
             policy=Policy(policy),
+            author_field=FieldRule(author_field),
+            email_field=FieldRule(email_field),
+            website_field=FieldRule(website_field),
         )
     except YorumError as exc:
         click.echo(f"error: {exc.message}", err=True)
@@ -235,7 +262,8 @@ def site_list(config: str | None, data_dir: str | None, as_json: bool) -> None:
     if as_json:
         rows = [
             {"id": s.id, "name": s.name, "origins": list(s.origins), "language": s.language,
-             "policy": s.policy.value}
+             "policy": s.policy.value,
+             "fields": {f: s.field_rule(f).value for f in ("author", "email", "website")}}
             for s in sites
         ]  # fmt: skip
         click.echo(json.dumps(rows, ensure_ascii=False))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import replace
 
 from yorum import listing, render
 from yorum.errors import (
@@ -22,9 +23,11 @@ from yorum.models import (
     ClientInfo,
     Comment,
     CommentEdit,
+    FieldRule,
     NewComment,
     Policy,
     Posted,
+    Site,
     SiteComment,
     Sort,
     Status,
@@ -73,6 +76,7 @@ class CommentService:
     def post(self, new: NewComment, client: ClientInfo) -> Posted:
         """Store a reader's comment; approved or held per the site's policy."""
         site = self.sites.for_origin(new.site_id, client.origin)
+        new = self._apply_field_rules(site, new)
         ip_hash = self.hash_ip(client.ip)
         now = self.clock()
         self.post_limit.hit(ip_hash, now)
@@ -112,6 +116,20 @@ class CommentService:
             thread=thread,
             edit_token=self.tokens.issue(comment),
             edit_until=self.tokens.expires(comment),
+        )
+
+    @staticmethod
+    def _apply_field_rules(site: Site, new: NewComment) -> NewComment:
+        """Refuse a comment missing a field the site requires; drop fields it hides."""
+        values = {}
+        for name in ("author", "email", "website"):
+            rule = site.field_rule(name)
+            value: str = getattr(new, name)
+            if rule is FieldRule.REQUIRED and not value.strip():
+                raise Invalid(f"Please give {name}.", field=name, code="required")
+            values[name] = "" if rule is FieldRule.HIDDEN else value
+        return replace(
+            new, author=values["author"], email=values["email"], website=values["website"]
         )
 
     def _reply_depth(self, tx: Tx, thread: Thread, parent_id: int | None) -> int:

@@ -23,6 +23,14 @@ class Policy(enum.StrEnum):
     HOLD_ALL = "hold_all"
 
 
+class FieldRule(enum.StrEnum):
+    """Whether a site's comment form shows a field, and whether it must be filled."""
+
+    HIDDEN = "hidden"
+    OPTIONAL = "optional"
+    REQUIRED = "required"
+
+
 class Sort(enum.StrEnum):
     """Orders of a thread's top-level comments; replies always read oldest first."""
 
@@ -41,6 +49,14 @@ class Site:
     language: str
     policy: Policy
     created_at: float
+    author_field: FieldRule = FieldRule.OPTIONAL
+    email_field: FieldRule = FieldRule.OPTIONAL
+    website_field: FieldRule = FieldRule.OPTIONAL
+
+    def field_rule(self, name: str) -> FieldRule:
+        """The rule for the form field ``name`` (``author``, ``email`` or ``website``)."""
+        rule: FieldRule = getattr(self, f"{name}_field")
+        return rule
 
     def allows_origin(self, origin: str | None) -> bool:
         """Whether a browser request from ``origin`` may use this site."""

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from yorum.errors import Conflict, Invalid, OriginNotAllowed, UnknownSite
-from yorum.models import Policy, Site
+from yorum.models import FieldRule, Policy, Site
 from yorum.storage import Store
 from yorum.storage import sites as site_rows
 
@@ -53,6 +53,9 @@ class SiteService:
         origins: Sequence[str] = ("*",),
         language: str = "en",
         policy: Policy = Policy.OPEN,
+        author_field: FieldRule = FieldRule.OPTIONAL,
+        email_field: FieldRule = FieldRule.OPTIONAL,
+        website_field: FieldRule = FieldRule.OPTIONAL,
     ) -> Site:
         """Create a site; ``Conflict`` if the id is taken."""
         if not SITE_ID.match(site_id):
@@ -70,6 +73,9 @@ class SiteService:
             language=language,
             policy=policy,
             created_at=self.clock(),
+            author_field=author_field,
+            email_field=email_field,
+            website_field=website_field,
         )
         with self.store.write() as tx:
             if site_rows.get(tx, site_id) is not None:

@@ -266,7 +266,11 @@ def test_no_serious_accessibility_violations(
     tab.goto(f"{server.url}/demo?lang={lang}")
     post(tab, "A comment, so that the audit sees one") if not lang else None
     tab.locator(".yorum-count").wait_for()
-    tab.wait_for_timeout(300)
+    # The stylesheet arrives after the script; audit the styled widget.
+    tab.wait_for_function(
+        "getComputedStyle(document.querySelector('.yorum')).getPropertyValue('--yorum-accent')"
+        " !== ''"
+    )
     results = Axe().run(tab)
     serious = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
@@ -274,4 +278,28 @@ def test_no_serious_accessibility_violations(
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+    context.close()
+
+
+def test_the_form_asks_for_what_the_site_requires(browser: object, server: Server) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "yorum", "site", "add", "strict", "--author-field", "required",
+         "--email-field", "hidden", "--data-dir", str(server.data_dir)],
+        check=True, capture_output=True,
+        env={"YORUM_DATABASE_URL": server.database_url, "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    context = browser.new_context()  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.goto(f"{server.url}/demo?site=strict")
+    form = tab.locator("form.yorum-form").first
+    playwright_api.expect(form.get_by_label("Name", exact=True)).to_be_visible()
+    playwright_api.expect(form.locator("input[name=email]")).to_have_count(0)
+    form.get_by_label("Comment").fill("I forgot my name")
+    form.get_by_role("button", name="Post comment").click()
+    playwright_api.expect(form.locator("#yorum-new-author-error")).to_have_text(
+        "Please enter your name."
+    )
+    form.get_by_label("Name", exact=True).fill("Ann")
+    form.get_by_role("button", name="Post comment").click()
+    playwright_api.expect(tab.locator(".yorum-comment .yorum-author")).to_have_text("Ann")
     context.close()

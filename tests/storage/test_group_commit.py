@@ -24,10 +24,17 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
+NEW_SITE = text(
+    "INSERT INTO sites (id, name, origins, language, policy, created_at)"
+    " VALUES (:id, :id, '[]', 'en', 'open', 0)"
+)
+
+
 def insert_site(site_id: str) -> Callable[[Tx], str]:
     def work(tx: Tx) -> str:
         tx.execute(
-            text("INSERT INTO sites VALUES (:id, :id, '[]', 'en', 'open', 0)"), {"id": site_id}
+            NEW_SITE,
+            {"id": site_id},
         )
         return site_id
 

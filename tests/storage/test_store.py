@@ -11,6 +11,11 @@ from sqlalchemy import text
 from yorum.errors import StorageBusy
 from yorum.storage import Store, migrate
 
+NEW_SITE = text(
+    "INSERT INTO sites (id, name, origins, language, policy, created_at)"
+    " VALUES (:id, :id, '[]', 'en', 'open', 0)"
+)
+
 
 def test_sqlite_is_durable_wal_with_foreign_keys(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
@@ -28,7 +33,7 @@ def test_change_token_moves_when_another_connection_commits(tmp_path: Path) -> N
     before = store.change_token()
     assert store.change_token() == before
     with other.write() as tx:
-        tx.execute(text("INSERT INTO sites VALUES ('s', 's', '[]', 'en', 'open', 0)"))
+        tx.execute(NEW_SITE, {"id": "s"})
     assert store.change_token() != before
     store.close()
     other.close()
@@ -48,13 +53,13 @@ def test_writers_of_two_stores_take_turns_on_the_lock_file(tmp_path: Path) -> No
     migrate.upgrade(first)
     with first.write() as tx:
         assert (tmp_path / "db.sqlite3-writer.lock").exists()
-        tx.execute(text("INSERT INTO sites VALUES ('a', 'a', '[]', 'en', 'open', 0)"))
+        tx.execute(NEW_SITE, {"id": "a"})
         started = time.monotonic()
         with pytest.raises(StorageBusy), second.write():
             pass
         assert 0.9 < time.monotonic() - started < 5
     with second.write() as tx:  # the turn is free again
-        tx.execute(text("INSERT INTO sites VALUES ('b', 'b', '[]', 'en', 'open', 0)"))
+        tx.execute(NEW_SITE, {"id": "b"})
     with first.read() as tx:
         assert {r[0] for r in tx.execute(text("SELECT id FROM sites"))} == {"a", "b"}
     first.close()

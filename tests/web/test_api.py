@@ -9,6 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import FakeClock, post
+from yorum.models import FieldRule
 from yorum.services import Services, build
 from yorum.settings import Settings, with_overrides
 from yorum.storage import Store
@@ -184,3 +185,29 @@ def test_a_locked_sqlite_database_is_a_503_not_a_500(settings: Settings) -> None
         holder.rollback()
         holder.close()
         svc.close()
+
+
+def test_the_site_config_tells_the_widget_what_to_ask(
+    services: Services, client: TestClient
+) -> None:
+    services.sites.add(
+        "strict", origins=["https://blog.example.org"], author_field=FieldRule.REQUIRED,
+        website_field=FieldRule.HIDDEN,
+    )  # fmt: skip
+    config = client.get(
+        "/api/site", params={"site": "strict"}, headers={"origin": "https://blog.example.org"}
+    ).json()
+    assert config["fields"] == {"author": "required", "email": "optional", "website": "hidden"}
+    assert config["edit_window"] == services.settings.comments.edit_window
+    assert "origins" not in config
+    refused = client.get(
+        "/api/site", params={"site": "strict"}, headers={"origin": "https://evil.example"}
+    )
+    assert refused.status_code == 403
+    missing = client.post(
+        "/api/comments",
+        json={"site": "strict", "uri": "/a", "text": "hi"},
+        headers={"origin": "https://blog.example.org"},
+    )
+    assert missing.status_code == 422
+    assert missing.json()["field"] == "author" and missing.json()["error"] == "required"

@@ -30,6 +30,7 @@ VALID: dict[str, dict[str, Any]] = {
     "site_feed": {"site": "default"},
     "thread_feed": {"site": "default", "uri": "/t"},
     "events": {"site": "default", "uri": "/t"},
+    "site_config": {"site": "default"},
     "preview": {"text": "fine"},
 }  # fmt: skip
 

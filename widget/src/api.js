@@ -41,6 +41,7 @@ export function client(base, site) {
   }
 
   return {
+    site: () => call("GET", "/api/site", { query: { site } }),
     thread: (uri, params) => call("GET", "/api/thread", { query: { site, uri, ...params } }),
     post: (fields) => call("POST", "/api/comments", { body: { site, ...fields } }),
     source: (id, token) => call("GET", `/api/comments/${id}`, { token }),

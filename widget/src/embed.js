@@ -78,8 +78,9 @@ function loadStyles() {
 }
 
 class Widget {
-  constructor(root) {
+  constructor(root, fields) {
     this.root = root;
+    this.fields = fields; // for author, email, website: hidden, optional or required
     this.sort = "oldest";
     this.total = 0;
     this.cursor = null;
@@ -367,12 +368,19 @@ class Widget {
     const form = el(
       "form",
       { class: "yorum-form", novalidate: true, "aria-label": parent ? t("replyTo", { author: parent.author || t("anonymous") }) : t("newComment") },
-      field("text", "textarea", t("text")),
+      field("text", "textarea", t("text"), { required: true }),
       preview,
-      el("div", { class: "yorum-identity" },
-        field("author", "text", t("author"), { autocomplete: "name", maxlength: "64" }),
-        field("email", "email", t("email"), { autocomplete: "email" }),
-        field("website", "url", t("website"), { autocomplete: "url" })),
+      el("div", { class: "yorum-identity" }, [
+        ["author", "text", "name", { maxlength: "64" }],
+        ["email", "email", "email", {}],
+        ["website", "url", "url", {}],
+      ].map(([name, type, autocomplete, attrs]) => {
+        const rule = this.fields[name] || "optional";
+        if (rule === "hidden") return null;
+        const required = rule === "required";
+        const label = t(required ? `${name}Required` : name);
+        return field(name, type, label, { autocomplete, required, "aria-required": required ? "true" : null, ...attrs });
+      })),
       general,
       notice,
       el("div", { class: "yorum-buttons" },
@@ -432,10 +440,15 @@ class Widget {
     this.clearErrors(form, general);
     notice.hidden = true;
     const fields = Object.fromEntries(
-      ["text", "author", "email", "website"].map((name) => [name, form.elements[name].value.trim()]),
+      ["text", "author", "email", "website"]
+        .filter((name) => form.elements[name])
+        .map((name) => [name, form.elements[name].value.trim()]),
     );
-    if (!fields.text) {
-      this.showProblem(form, { code: "required", field: "text" });
+    const missing = ["text", "author", "email", "website"].find(
+      (name) => form.elements[name] && form.elements[name].required && !fields[name],
+    );
+    if (missing) {
+      this.showProblem(form, { code: "required", field: missing });
       return;
     }
     const button = form.querySelector("button[type=submit]");
@@ -481,8 +494,12 @@ async function start() {
   if (!root) return;
   loadStyles();
   const language = chooseLanguage(options.yorumLang);
-  t = translator(language, await loadMessages(base, language));
-  const widget = new Widget(root);
+  const [messages, site] = await Promise.all([
+    loadMessages(base, language),
+    api.site().then(({ data }) => data, () => ({ fields: {} })),
+  ]);
+  t = translator(language, messages);
+  const widget = new Widget(root, site.fields);
   widget
     .load(true)
     .then(() => widget.listen())

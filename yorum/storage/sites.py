@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
-from yorum.models import Policy, Site
+from yorum.models import FieldRule, Policy, Site
 from yorum.storage import Tx
 from yorum.storage.tables import sites
 
@@ -22,7 +22,18 @@ def _site(row: Any) -> Site:
         language=row.language,
         policy=Policy(row.policy),
         created_at=row.created_at,
+        author_field=FieldRule(row.author_field),
+        email_field=FieldRule(row.email_field),
+        website_field=FieldRule(row.website_field),
     )
+
+
+def _fields(site: Site) -> dict[str, str]:
+    return {
+        "author_field": site.author_field.value,
+        "email_field": site.email_field.value,
+        "website_field": site.website_field.value,
+    }
 
 
 def insert(tx: Tx, site: Site) -> None:
@@ -35,6 +46,7 @@ def insert(tx: Tx, site: Site) -> None:
             language=site.language,
             policy=site.policy.value,
             created_at=site.created_at,
+            **_fields(site),
         )
     )
 
@@ -49,6 +61,7 @@ def update(tx: Tx, site: Site) -> None:
             origins=json.dumps(list(site.origins)),
             language=site.language,
             policy=site.policy.value,
+            **_fields(site),
         )
     )
 

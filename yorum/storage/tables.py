@@ -44,6 +44,9 @@ sites = Table(
     Column("language", String(16), nullable=False),
     Column("policy", String(32), nullable=False),
     Column("created_at", Float, nullable=False),
+    Column("author_field", String(16), nullable=False, server_default="optional"),
+    Column("email_field", String(16), nullable=False, server_default="optional"),
+    Column("website_field", String(16), nullable=False, server_default="optional"),
 )
 
 threads = Table(

@@ -173,6 +173,16 @@ async def latest(request: Request) -> Response:
     return json_response(request, schemas.present_latest(items))
 
 
+async def site_config(request: Request) -> Response:
+    """What a site's comment form asks for, so the widget can show just that."""
+    q = query(request, "site_config")
+    svc = services(request)
+    site = await concurrency.read(
+        svc, svc.sites.for_origin, q["site"], request.headers.get("origin")
+    )
+    return json_response(request, schemas.present_site_config(site, svc.settings.comments))
+
+
 async def preview(request: Request) -> Response:
     """How a text would look, without posting it."""
     data = forms(request).preview.parse(await body(request))

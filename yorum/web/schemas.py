@@ -14,7 +14,17 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from yorum.models import Comment, CommentNode, Posted, SiteComment, Sort, ThreadPage, VoteResult
+from yorum.models import (
+    Comment,
+    CommentNode,
+    FieldRule,
+    Posted,
+    Site,
+    SiteComment,
+    Sort,
+    ThreadPage,
+    VoteResult,
+)
 from yorum.settings import CommentSettings
 from yorum.web.validation import Array, Choice, Field, Int, Schema, Str
 
@@ -88,6 +98,7 @@ class RequestSchemas:
         self.site_feed = Schema("SiteFeedQuery", [SITE])
         self.thread_feed = Schema("ThreadFeedQuery", [SITE, URI])
         self.events = Schema("EventsQuery", [SITE, URI])
+        self.site_config = Schema("SiteQuery", [SITE])
         self.preview = Schema("Preview", [text])
 
 
@@ -347,6 +358,39 @@ ERROR_SCHEMA: dict[str, Any] = {
     },
 }
 
+
+_RULE = {"enum": [r.value for r in FieldRule]}
+SITE_CONFIG_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "What a site's comment form asks for, and its limits.",
+    "required": ["site", "name", "language", "fields", "edit_window", "max_text_length"],
+    "properties": {
+        "site": {"type": "string"},
+        "name": {"type": "string"},
+        "language": {"type": "string"},
+        "fields": {
+            "type": "object",
+            "required": ["author", "email", "website"],
+            "properties": {"author": _RULE, "email": _RULE, "website": _RULE},
+        },
+        "edit_window": {"type": "integer", "description": "Seconds an author may edit."},
+        "max_text_length": {"type": "integer"},
+    },
+}
+
+
+def present_site_config(site: Site, limits: CommentSettings) -> dict[str, Any]:
+    """The public side of a site: its form's fields and limits (never its origins)."""
+    return {
+        "site": site.id,
+        "name": site.name,
+        "language": site.language,
+        "fields": {name: site.field_rule(name).value for name in ("author", "email", "website")},
+        "edit_window": limits.edit_window,
+        "max_text_length": limits.max_text_length,
+    }
+
+
 RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "Comment": COMMENT_SCHEMA,
     "CommentNode": NODE_SCHEMA,
@@ -358,5 +402,6 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "Latest": LATEST_SCHEMA,
     "Deleted": DELETED_SCHEMA,
     "PreviewResult": PREVIEW_SCHEMA,
+    "SiteConfig": SITE_CONFIG_SCHEMA,
     "Error": ERROR_SCHEMA,
 }
