@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from tests.conftest import FakeClock
 from yorum import i18n
-from yorum.models import Policy
+from yorum.models import FieldRule, Policy
 from yorum.services import Services, build
 from yorum.settings import Settings, with_overrides
 from yorum.web import create_app
@@ -230,3 +230,14 @@ def test_posting_too_fast_shows_when_to_try_again(limited: TestClient) -> None:
     assert again.headers["retry-after"] == "60"  # type: ignore[attr-defined]
     assert "Please wait 60 seconds." in again.text  # type: ignore[attr-defined]
     assert "two" in again.text  # type: ignore[attr-defined]  # the text is not lost
+
+
+def test_the_form_follows_the_sites_field_rules(services: Services, client: TestClient) -> None:
+    services.sites.add("strict", author_field=FieldRule.REQUIRED, website_field=FieldRule.HIDDEN)
+    page = client.get("/t/strict", params={"uri": "/a"}).text
+    assert '<label for="yorum-author">Name</label>' in page
+    assert 'name="author"' in page and 'name="website"' not in page
+    refused = form_post(client, "/t/strict", text="hi")
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "Please enter your name." in refused.text  # type: ignore[attr-defined]
+    assert form_post(client, "/t/strict", text="hi", author="Ann").status_code == 303  # type: ignore[attr-defined]

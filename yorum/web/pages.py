@@ -212,6 +212,7 @@ async def render(
         iso=iso,
         max_text_length=svc.settings.comments.max_text_length,
         max_name_length=svc.settings.comments.max_name_length,
+        rules={name: site.field_rule(name).value for name in ("author", "email", "website")},
     )
     headers = dict(SECURITY_HEADERS)
     headers["content-language"] = t.language
