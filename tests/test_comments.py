@@ -240,3 +240,20 @@ def test_a_site_can_require_or_hide_form_fields(services: Services) -> None:
     )
     assert posted.comment.author == "Ann"
     assert posted.comment.email == ""  # a hidden field is not stored, whatever was sent
+
+
+def test_the_same_author_gets_the_same_picture_seed_and_no_address_leaks(
+    services: Services,
+) -> None:
+    def post(author: str, email: str, ip: str) -> str:
+        new = NewComment(
+            site_id="default", uri="/a", text=f"{author} {email} {ip}", author=author, email=email
+        )
+        return services.comments.post(new, ClientInfo(ip)).comment.avatar
+
+    by_mail = post("Ann", "ann@example.org", "10.0.0.1")
+    assert by_mail == post("Ann B.", "ANN@example.org ", "10.0.0.2")  # the address decides
+    assert len(by_mail) == 16 and "ann" not in by_mail
+    assert post("Bo", "", "10.0.0.3") == post("Bo", "", "10.0.0.4")  # else the name
+    assert post("", "", "10.0.0.5") == ""  # anonymous: nothing that links comments
+    assert post("Cy", "", "10.0.0.6") != post("Di", "", "10.0.0.6")  # never the address

@@ -35,7 +35,7 @@ from yorum.models import (
     ThreadPage,
     VoteResult,
 )
-from yorum.privacy import IpHasher
+from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.ratelimit import RateLimiter
 from yorum.settings import CommentSettings
 from yorum.sites import SiteService
@@ -58,11 +58,13 @@ class CommentService:
         hash_ip: IpHasher,
         settings: CommentSettings,
         clock: Callable[[], float] = time.time,
+        avatar_seed: AvatarSeeds | None = None,
     ) -> None:
         self.store = store
         self.sites = sites
         self.tokens = tokens
         self.hash_ip = hash_ip
+        self.avatar_seed = avatar_seed or AvatarSeeds(b"")
         self.settings = settings
         self.clock = clock
         self.post_limit = RateLimiter(
@@ -107,6 +109,7 @@ class CommentService:
                 status=status,
                 created_at=now,
                 ip_hash=ip_hash,
+                avatar=self.avatar_seed(new.email, new.author),
             )
             return comment, thread
 
@@ -181,6 +184,7 @@ class CommentService:
                 text_html=html,
                 author=author,
                 website=website,
+                avatar=self.avatar_seed(comment.email, author),
                 edited_at=now,
             )
             edited = comment_rows.get(tx, comment.id)

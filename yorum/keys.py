@@ -23,6 +23,7 @@ class Keys:
 
     edit_tokens: bytes
     ip_hash: bytes
+    avatar: bytes
 
     @classmethod
     def from_secret(cls, secret: bytes) -> Keys:
@@ -31,7 +32,11 @@ class Keys:
         def derive(purpose: str) -> bytes:
             return hmac.new(secret, purpose.encode(), hashlib.sha256).digest()
 
-        return cls(edit_tokens=derive("yorum edit tokens"), ip_hash=derive("yorum ip hash"))
+        return cls(
+            edit_tokens=derive("yorum edit tokens"),
+            ip_hash=derive("yorum ip hash"),
+            avatar=derive("yorum avatar"),
+        )
 
 
 def load_or_create(data_dir: Path) -> Keys:

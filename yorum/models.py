@@ -101,6 +101,7 @@ class Comment(NamedTuple):
     ip_hash: str
     likes: int
     dislikes: int
+    avatar: str = ""
 
     @property
     def is_visible(self) -> bool:

@@ -32,3 +32,25 @@ class IpHasher:
         """A 32-hex-digit keyed hash of the address."""
         digest = hmac.new(self._key, normalize_ip(ip).encode(), hashlib.sha256).hexdigest()
         return digest[:32]
+
+
+class AvatarSeeds:
+    """A seed for each author's generated picture: the same for the same e-mail address
+    (or, without one, the same name), so regular commenters are recognisable, but keyed
+    with the install's secret, so nobody can tell the address or link the seed elsewhere.
+    Never derived from the client's address: two anonymous comments from one network
+    must not look alike.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def __call__(self, email: str, author: str) -> str:
+        """16 hex digits, or "" when the comment names nobody (the widget then varies)."""
+        if email:
+            identity = "email:" + email.strip().lower()
+        elif author:
+            identity = "name:" + author.strip()
+        else:
+            return ""
+        return hmac.new(self._key, identity.encode(), hashlib.sha256).hexdigest()[:16]

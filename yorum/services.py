@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from yorum import keys
 from yorum.comments import CommentService
-from yorum.privacy import IpHasher
+from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.settings import Settings
 from yorum.sites import SiteService
 from yorum.storage import Store, migrate
@@ -57,5 +57,6 @@ def build(
         IpHasher(install_keys.ip_hash),
         settings.comments,
         clock,
+        AvatarSeeds(install_keys.avatar),
     )
     return Services(settings=settings, store=store, sites=sites, comments=comments)

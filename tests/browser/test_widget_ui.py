@@ -93,6 +93,10 @@ def test_post_reply_preview_vote_edit_delete(page: object, server: Server) -> No
     first = page.locator(".yorum-thread > .yorum-comment").first  # type: ignore[attr-defined]
     playwright_api.expect(first.locator(".yorum-text")).to_contain_text("Hello bold world")
     playwright_api.expect(first.locator(".yorum-author").first).to_have_text("Ann")
+    # A picture drawn in the page from the server's seed, not fetched from anywhere.
+    playwright_api.expect(
+        first.locator(":scope > article svg.yorum-avatar rect").first
+    ).to_be_attached()
 
     # Reply.
     first.get_by_role("button", name="Reply").first.click()

@@ -5,7 +5,7 @@
 // title), lang, theme (light, dark, or auto). It talks to the server it was loaded from
 // and to nothing else.
 import { client } from "./api.js";
-import { el, exactTime, relativeTime } from "./dom.js";
+import { el, exactTime, identicon, relativeTime } from "./dom.js";
 import { chooseLanguage, loadMessages, translator } from "./i18n.js";
 
 const script = document.currentScript;
@@ -55,15 +55,17 @@ function keepToken(posted) {
 // reader's system setting decides; else light, so a light page never gets light text.
 function followTheme(section) {
   const asked = options.yorumTheme;
-  const meta = document.querySelector('meta[name="color-scheme"]');
-  const declared = `${getComputedStyle(document.documentElement).colorScheme} ${meta ? meta.content : ""}`;
   const dark = matchMedia("(prefers-color-scheme: dark)");
   const apply = () => {
+    const meta = document.querySelector('meta[name="color-scheme"]');
+    const declared = `${getComputedStyle(document.documentElement).colorScheme} ${meta ? meta.content : ""}`;
     const auto = asked === "auto" || (!asked && declared.includes("dark"));
     section.dataset.theme = asked === "dark" || (auto && dark.matches) ? "dark" : "light";
   };
   apply();
   dark.addEventListener("change", apply);
+  // An async script may run before the page's stylesheets arrive: look again once they have.
+  if (document.readyState !== "complete") window.addEventListener("load", apply);
 }
 
 // What of a comment can change after it is shown: a new stamp means show it anew.
@@ -221,6 +223,7 @@ class Widget {
           "header",
           {},
           collapse,
+          identicon(node.avatar, node.id),
           author,
           el("a", { class: "yorum-time", href: `#yorum-${node.id}` }, time),
           node.edited ? el("span", { class: "yorum-edited" }, `(${t("edited")})`) : null,

@@ -70,6 +70,7 @@ def insert(
     status: Status,
     created_at: float,
     ip_hash: str,
+    avatar: str = "",
 ) -> Comment:
     """Store a new comment and return it with its id."""
     values = {
@@ -87,6 +88,7 @@ def insert(
         "ip_hash": ip_hash,
         "likes": 0,
         "dislikes": 0,
+        "avatar": avatar,
     }
     new_id = tx.execute(_INSERT, values).scalar_one()
     return _comment([new_id, *values.values()])
@@ -121,9 +123,10 @@ def update_text(
     text_html: str,
     author: str,
     website: str,
+    avatar: str,
     edited_at: float,
 ) -> None:
-    """Replace a comment's text (and the author's name and website)."""
+    """Replace a comment's text (and the author's name, website and picture seed)."""
     tx.execute(
         update(comments)
         .where(comments.c.id == comment_id)
@@ -132,6 +135,7 @@ def update_text(
             text_html=text_html,
             author=author,
             website=website,
+            avatar=avatar,
             edited_at=edited_at,
         )
     )
@@ -149,6 +153,7 @@ def make_placeholder(tx: Tx, comment_id: int, now: float) -> None:
             author="",
             email="",
             website="",
+            avatar="",
             edited_at=now,
         )
     )

@@ -82,6 +82,7 @@ comments = Table(
     Column("ip_hash", String(64), nullable=False),
     Column("likes", Integer, nullable=False),
     Column("dislikes", Integer, nullable=False),
+    Column("avatar", String(16), nullable=False, server_default=""),
     Index(None, "thread_id", "status", "created_at"),
     Index(None, "parent_id"),
     Index(None, "created_at"),

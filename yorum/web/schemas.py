@@ -138,6 +138,7 @@ COMMENT_SCHEMA: dict[str, Any] = {
         "edited",
         "likes",
         "dislikes",
+        "avatar",
     ],
     "properties": {
         "id": {"type": "integer"},
@@ -151,6 +152,11 @@ COMMENT_SCHEMA: dict[str, Any] = {
         "edited": _MAYBE_TIME,
         "likes": {"type": "integer"},
         "dislikes": {"type": "integer"},
+        "avatar": {
+            "type": "string",
+            "description": "Seed of the author's generated picture (same author, same seed); "
+            "empty for anonymous comments.",
+        },
     },
 }
 
@@ -169,6 +175,7 @@ def present_comment(comment: Comment) -> dict[str, Any]:
         "edited": iso(comment.edited_at),
         "likes": comment.likes,
         "dislikes": comment.dislikes,
+        "avatar": comment.avatar,
     }
 
 
