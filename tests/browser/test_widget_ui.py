@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
+import httpx2 as httpx
 import pytest
 
 from tests.servers import Server
@@ -306,4 +307,57 @@ def test_the_form_asks_for_what_the_site_requires(browser: object, server: Serve
     form.get_by_label("Name", exact=True).fill("Ann")
     form.get_by_role("button", name="Post comment").click()
     playwright_api.expect(tab.locator(".yorum-comment .yorum-author")).to_have_text("Ann")
+    context.close()
+
+
+def test_held_comments_are_shown_to_their_author_only(browser: object, server: Server) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "yorum", "site", "add", "careful", "--policy", "hold_all",
+         "--data-dir", str(server.data_dir)],
+        check=True, capture_output=True,
+        env={"YORUM_DATABASE_URL": server.database_url, "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    author = browser.new_context()  # type: ignore[attr-defined]
+    tab = author.new_page()
+    tab.goto(f"{server.url}/demo?site=careful")
+    post(tab, "Waiting for a moderator")
+    notice = tab.locator(".yorum-comment .yorum-notice")
+    playwright_api.expect(notice).to_contain_text("awaiting moderation")
+    tab.reload()
+    playwright_api.expect(notice).to_contain_text("awaiting moderation")  # still, after reload
+    playwright_api.expect(tab.locator(".yorum-count")).to_have_text(
+        "No comments yet. Be the first to write one."
+    )
+    stranger = browser.new_context()  # type: ignore[attr-defined]
+    other = stranger.new_page()
+    other.goto(f"{server.url}/demo?site=careful")
+    playwright_api.expect(other.locator(".yorum-count")).to_have_text(
+        "No comments yet. Be the first to write one."
+    )
+    playwright_api.expect(other.locator(".yorum-comment")).to_have_count(0)
+    author.close()
+    stranger.close()
+
+
+def test_the_count_script_fills_links_in_one_request(browser: object, server: Server) -> None:
+    for uri, n in (("/posts/a", 2), ("/posts/b", 1)):
+        for i in range(n):
+            body = {"site": "default", "uri": uri, "text": f"{uri} {i}"}
+            assert httpx.post(f"{server.url}/api/comments", json=body).status_code == 201
+    context = browser.new_context()  # type: ignore[attr-defined]
+    tab = context.new_page()
+    requests: list[str] = []
+    tab.on("request", lambda request: requests.append(request.url))
+    html = (
+        '<a href="/posts/a#comments" data-yorum-count>?</a>'
+        '<span data-yorum-count="/posts/b">?</span>'
+        '<span data-yorum-count="/posts/none">?</span>'
+        f'<script async src="{server.url}/count.js" data-yorum-site="default"></script>'
+    )
+    tab.route(
+        f"{server.url}/index", lambda route: route.fulfill(body=html, content_type="text/html")
+    )
+    tab.goto(f"{server.url}/index")
+    playwright_api.expect(tab.locator("[data-yorum-count]")).to_have_text(["2", "1", "0"])
+    assert sum("/api/counts" in url for url in requests) == 1
     context.close()

@@ -46,7 +46,12 @@ function keepToken(posted) {
   const tokens = Object.fromEntries(
     Object.entries(stored(TOKENS)).filter(([, entry]) => Date.parse(entry.until) > Date.now()),
   );
-  tokens[posted.comment.id] = { token: posted.edit_token, until: posted.edit_until };
+  tokens[posted.comment.id] = {
+    token: posted.edit_token,
+    until: posted.edit_until,
+    site: config.site,
+    uri: config.uri,
+  };
   store(TOKENS, tokens);
 }
 
@@ -156,6 +161,25 @@ class Widget {
       this.news.textContent = t("newComments", { n: fresh });
       this.news.hidden = false;
       this.announce(this.news.textContent);
+    }
+  }
+
+  // The reader's own comments still awaiting moderation: only they see them, with a notice,
+  // for as long as their edit token lasts.
+  async showOwnPending() {
+    const now = Date.now();
+    for (const [id, entry] of Object.entries(stored(TOKENS))) {
+      if (entry.site !== config.site || entry.uri !== config.uri) continue;
+      if (Date.parse(entry.until) <= now || this.list.querySelector(`#yorum-${id}`)) continue;
+      try {
+        const { data } = await api.source(id, entry.token);
+        if (data.status !== "pending") continue;
+        const item = this.comment({ ...data, replies: [], hidden_replies: 0, reply_count: 0 });
+        const parent = data.parent && this.list.querySelector(`#yorum-${data.parent} > .yorum-replies`);
+        (parent || this.list).append(item);
+      } catch {
+        // gone, or no longer the reader's to see: nothing to show
+      }
     }
   }
 
@@ -505,7 +529,10 @@ async function start() {
   const widget = new Widget(root, site.fields);
   widget
     .load(true)
-    .then(() => widget.listen())
+    .then(() => {
+      widget.listen();
+      return widget.showOwnPending();
+    })
     .catch((problem) => {
       widget.heading.textContent = t.error(problem);
     });
