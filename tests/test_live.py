@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
 
-from tests.servers import Server
+from tests.servers import Server, free_port
 
 
 @pytest.fixture
@@ -125,3 +126,63 @@ def test_stopping_the_server_ends_open_streams_promptly(server: Server) -> None:
     reader.join(5)
     assert not reader.is_alive()  # the stream ended; a browser would reconnect elsewhere
     client.close()
+
+
+REDIS_URL = os.environ.get("YORUM_TEST_REDIS_URL", "")
+needs_redis = pytest.mark.skipif(not REDIS_URL, reason="YORUM_TEST_REDIS_URL not set")
+
+
+def first_event(server: Server, then: Callable[[], object]) -> list[dict[str, str]]:
+    """Open a stream, run ``then``, and return the events heard within two seconds."""
+    params = {"site": "default", "uri": "/live"}
+    with httpx.Client(timeout=httpx.Timeout(10, read=30)) as client:
+        response = client.send(
+            client.build_request("GET", f"{server.url}/api/events", params=params), stream=True
+        )
+        events: list[dict[str, str]] = []
+        ready = threading.Event()
+        threading.Thread(target=read_events, args=(response, events, ready), daemon=True).start()
+        assert ready.wait(10)
+        then()
+        deadline = time.monotonic() + 2
+        while not events and time.monotonic() < deadline:
+            time.sleep(0.05)
+        response.close()
+    return events
+
+
+@needs_redis
+def test_changes_travel_through_redis_when_it_is_set_up(tmp_path: Path) -> None:
+    import redis
+
+    data = tmp_path / "data"
+    srv = Server(data, f"sqlite:///{data / 'yorum.sqlite3'}", env={"YORUM_REDIS_URL": REDIS_URL})
+    srv.start()
+    listener = redis.Redis.from_url(REDIS_URL).pubsub()
+    listener.subscribe("yorum:threads")
+    try:
+        assert listener.get_message(timeout=2)["type"] == "subscribe"  # type: ignore[index]
+        events = first_event(srv, lambda: post(srv, "through redis"))
+        assert events and events[0]["event"] == "changed"
+        heard = []
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            message = listener.get_message(timeout=0.2)
+            if message and message["type"] == "message":
+                heard.append(message["data"])
+        assert b"default\x1f/live" in heard
+    finally:
+        listener.close()
+        srv.stop()
+
+
+def test_with_redis_down_comments_are_taken_and_streams_go_on(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    closed = f"redis://127.0.0.1:{free_port()}/0"  # nobody listens there
+    srv = Server(data, f"sqlite:///{data / 'yorum.sqlite3'}", env={"YORUM_REDIS_URL": closed})
+    srv.start()
+    try:
+        events = first_event(srv, lambda: post(srv, "redis is down"))
+        assert events and events[0]["event"] == "changed"  # heard through the database
+    finally:
+        srv.stop()

@@ -59,12 +59,15 @@ class CommentService:
         settings: CommentSettings,
         clock: Callable[[], float] = time.time,
         avatar_seed: AvatarSeeds | None = None,
+        announce: Callable[[str, str], None] | None = None,
     ) -> None:
         self.store = store
         self.sites = sites
         self.tokens = tokens
         self.hash_ip = hash_ip
         self.avatar_seed = avatar_seed or AvatarSeeds(b"")
+        # Called with (site, uri) after each committed change to a thread, for live updates.
+        self.announce = announce or (lambda site_id, uri: None)
         self.settings = settings
         self.clock = clock
         self.post_limit = RateLimiter(
@@ -114,6 +117,7 @@ class CommentService:
             return comment, thread
 
         comment, thread = self.store.write_grouped(store)
+        self.announce(thread.site_id, thread.uri)
         return Posted(
             comment=comment,
             thread=thread,
@@ -189,6 +193,7 @@ class CommentService:
             )
             edited = comment_rows.get(tx, comment.id)
         assert edited is not None
+        self.announce(thread.site_id, thread.uri)
         return edited
 
     def delete(self, comment_id: int, token: str | None, client: ClientInfo) -> Comment | None:
@@ -197,13 +202,20 @@ class CommentService:
         Removing a comment may leave its deleted parent without replies; such placeholders
         are removed too, up the thread.
         """
+        placeholder, thread = self._delete(comment_id, token, client)
+        self.announce(thread.site_id, thread.uri)
+        return placeholder
+
+    def _delete(
+        self, comment_id: int, token: str | None, client: ClientInfo
+    ) -> tuple[Comment | None, Thread]:
         now = self.clock()
         with self.store.write() as tx:
             comment, thread = self._authorized(tx, comment_id, token, client)
             thread_rows.bump(tx, thread.id)
             if comment_rows.has_children(tx, comment.id):
                 comment_rows.make_placeholder(tx, comment.id, now)
-                return comment_rows.get(tx, comment.id)
+                return comment_rows.get(tx, comment.id), thread
             comment_rows.remove(tx, comment.id)
             parent_id = comment.parent_id
             while parent_id is not None:
@@ -214,7 +226,7 @@ class CommentService:
                     break
                 comment_rows.remove(tx, parent.id)
                 parent_id = parent.parent_id
-        return None
+        return None, thread
 
     def _authorized(
         self, tx: Tx, comment_id: int, token: str | None, client: ClientInfo
@@ -245,6 +257,7 @@ class CommentService:
             comment_rows.vote(tx, comment.id, voter, value, self.clock())
             after = comment_rows.get(tx, comment.id)
         assert after is not None
+        self.announce(thread.site_id, thread.uri)
         return VoteResult(after.id, after.likes, after.dislikes, value)
 
     # -- reading -------------------------------------------------------------------------

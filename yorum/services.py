@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from yorum import keys
+from yorum.changes import RedisChanges
 from yorum.comments import CommentService
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.settings import Settings
@@ -23,6 +24,7 @@ class Services:
     store: Store
     sites: SiteService
     comments: CommentService
+    changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
     def reads_are_quick(self) -> bool:
@@ -34,8 +36,10 @@ class Services:
         return self.store.is_sqlite
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the database (and Redis) connections."""
         self.store.close()
+        if self.changes is not None:
+            self.changes.close()
 
 
 def build(
@@ -50,6 +54,7 @@ def build(
     if migrate_schema:
         migrate.upgrade(store)
     sites = SiteService(store, clock)
+    changes = RedisChanges(settings.redis.url) if settings.redis.url else None
     comments = CommentService(
         store,
         sites,
@@ -58,5 +63,6 @@ def build(
         settings.comments,
         clock,
         AvatarSeeds(install_keys.avatar),
+        announce=changes.publish if changes else None,
     )
-    return Services(settings=settings, store=store, sites=sites, comments=comments)
+    return Services(settings=settings, store=store, sites=sites, comments=comments, changes=changes)

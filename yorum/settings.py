@@ -100,6 +100,17 @@ class CacheSettings:
 
 
 @dataclass(frozen=True)
+class RedisSettings:
+    """Redis, when several machines share the work."""
+
+    url: str = _setting(
+        "",
+        "Redis URL (redis://host:6379/0) through which processes tell each other of new "
+        "comments for live updates; empty: they learn it from the database instead.",
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of yorum's settings, one frozen section per TOML table."""
 
@@ -107,6 +118,7 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     comments: CommentSettings = field(default_factory=CommentSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
+    redis: RedisSettings = field(default_factory=RedisSettings)
 
     @property
     def data_path(self) -> Path:
@@ -126,6 +138,7 @@ SECTIONS: dict[str, type] = {
     "database": DatabaseSettings,
     "comments": CommentSettings,
     "cache": CacheSettings,
+    "redis": RedisSettings,
 }
 
 
@@ -212,6 +225,9 @@ def load(path: str | Path | None = None, environ: Mapping[str, str] | None = Non
             except ValueError as exc:
                 problems.append(f"{key}: {exc} ({where})")
         sections[section_name] = cls(**values)
+    redis_url = sections["redis"].url
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        problems.append(f"redis.url: expected redis://, rediss:// or unix://, got {redis_url!r}")
     comments = sections["comments"]
     if comments.page_size > comments.max_page_size:
         problems.append(

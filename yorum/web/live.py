@@ -1,9 +1,10 @@
 """Live updates: ``GET /api/events`` streams a thread's changes as Server-Sent Events.
 
 Each process keeps one ``LiveHub``. It learns that a thread changed, whichever process
-wrote: on SQLite by watching the database's change probe (a few microseconds, four times
-a second, and only while someone is listening); on PostgreSQL from ``LISTEN``, as writers
-``NOTIFY`` in the transaction that changes the thread. It then wakes the streams of that
+wrote: from Redis when ``redis.url`` is set (writers publish after each commit); else on
+SQLite by watching the database's change probe (a few microseconds, four times a second,
+and only while someone is listening); on PostgreSQL from ``LISTEN``, as writers ``NOTIFY``
+in the transaction that changes the thread. It then wakes the streams of that
 thread, and each sends one ``changed`` event whose id is the thread's version, so a
 browser that reconnects with ``Last-Event-ID`` hears at once whether it missed anything.
 The widget answers an event by fetching the thread again.
@@ -66,6 +67,12 @@ class LiveHub:
 
     async def _watch(self) -> None:
         try:
+            if self.services.changes is not None:
+                try:
+                    await self._hear_redis()
+                    return
+                except OSError as exc:  # Redis down: the database still knows
+                    log.warning("no live updates through Redis (%s); using the database", exc)
             if self.services.comments.versions_in_memory:
                 await self._poll()
             else:
@@ -74,6 +81,16 @@ class LiveHub:
             raise
         except Exception:  # a watcher must not die silently; streams fall back to heartbeats
             log.exception("live updates stopped")
+
+    async def _hear_redis(self) -> None:
+        assert self.services.changes is not None
+        comments = self.services.comments
+        async for key in self.services.changes.changes():
+            if key in self._versions:
+                found = await concurrency.read(self.services, comments.thread_version, *key, None)
+                self._update(key, found)
+            if not self._listeners:
+                return
 
     async def _poll(self) -> None:
         comments = self.services.comments
