@@ -87,3 +87,12 @@ def test_the_scripts_are_served_cached_and_compressed(client: TestClient) -> Non
     assert client.get("/embed.css?v=old").headers["cache-control"] == "public, max-age=3600"
     count = client.get("/count.js", headers={"accept-encoding": "gzip"})
     assert count.status_code == 200 and count.headers["content-encoding"] == "gzip"
+
+
+def test_languages_are_served_to_keep(client: TestClient) -> None:
+    turkish = client.get("/widget/i18n/tr.json?v=1", headers={"accept-encoding": "gzip"})
+    assert turkish.status_code == 200
+    assert turkish.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert turkish.json()["reply"] == "Yanıtla"
+    assert client.get("/widget/i18n/xx.json").status_code == 404
+    assert client.get("/widget/i18n/..%2Fembed.js").status_code == 404

@@ -22,7 +22,7 @@ export async function loadMessages(server, language) {
   if (language === "en") return en;
   try {
     const response = await fetch(
-      `${server}/static/widget/i18n/${language}.json?v=${__YORUM_I18N_VERSION__}`,
+      `${server}/widget/i18n/${language}.json?v=${__YORUM_I18N_VERSION__}`,
       { credentials: "omit" },
     );
     return response.ok ? await response.json() : en;

@@ -119,6 +119,7 @@ def routes() -> list[BaseRoute]:
         Route("/embed.js", widget.serve, methods=["GET"]),
         Route("/embed.css", widget.serve, methods=["GET"]),
         Route("/count.js", widget.serve, methods=["GET"]),
+        Route("/widget/i18n/{name}", widget.language, methods=["GET"]),
         Route("/demo", demo.page, methods=["GET"]),
         Route("/", demo.home, methods=["GET"]),
         Mount("/static", StaticFiles(packages=[("yorum.web", "static")]), name="static"),

@@ -1,4 +1,4 @@
-"""The widget's files: ``/embed.js``, ``/embed.css`` and ``/count.js``.
+"""The widget's files: ``/embed.js``, ``/embed.css``, ``/count.js`` and its languages.
 
 Built from ``widget/`` into ``static/widget/`` and committed, so installing yorum needs no
 Node. They are read and compressed once per process. Pages name the scripts by stable
@@ -19,7 +19,11 @@ from yorum.web.responses import compress, pick_encoding
 
 SCRIPT_CACHE = "public, max-age=3600"
 FOREVER = "public, max-age=31536000, immutable"
-_MEDIA_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+_MEDIA_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+}
 
 
 @dataclass
@@ -53,12 +57,33 @@ def _load(name: str) -> Asset:
 
 
 ASSETS = {name: _load(name) for name in ("embed.js", "embed.css", "count.js")}
+LANGUAGES = {
+    path.name: Asset(path.name, path.read_bytes())
+    for path in files("yorum.web").joinpath("static/widget/i18n").iterdir()
+    if path.name.endswith(".json")
+}
 
 
 def serve(request: Request) -> Response:
     """One of the widget's files, compressed if the browser takes it, 304 if unchanged."""
-    asset = ASSETS[request.url.path.lstrip("/")]
-    pinned = request.query_params.get("v") == asset.version
+    return _send(request, ASSETS[request.url.path.lstrip("/")], pinned=None)
+
+
+def language(request: Request) -> Response:
+    """A language of the widget (``/widget/i18n/tr.json``), fetched when a page needs it.
+
+    The script asks with ``?v=`` naming the build of all languages, so any answer to a
+    request that carries one may be kept for good.
+    """
+    asset = LANGUAGES.get(request.path_params["name"])
+    if asset is None:
+        return Response(status_code=404, headers={"cache-control": "no-cache"})
+    return _send(request, asset, pinned=bool(request.query_params.get("v")))
+
+
+def _send(request: Request, asset: Asset, pinned: bool | None) -> Response:
+    if pinned is None:
+        pinned = request.query_params.get("v") == asset.version
     headers = {
         "etag": asset.etag,
         "cache-control": FOREVER if pinned else SCRIPT_CACHE,
