@@ -46,7 +46,8 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     data = tmp_path / "data"
-    srv = Server(data, f"sqlite:///{data / 'yorum.sqlite3'}", env={"YORUM_COMMENTS_PAGE_SIZE": "3"})
+    limits = {"YORUM_COMMENTS_PAGE_SIZE": "3", "YORUM_COMMENTS_REPLY_PAGE_SIZE": "2"}
+    srv = Server(data, f"sqlite:///{data / 'yorum.sqlite3'}", env=limits)
     srv.start()
     yield srv
     srv.stop()
@@ -142,6 +143,24 @@ def test_post_reply_preview_vote_edit_delete(page: object, server: Server) -> No
     # Nothing but the yorum server was asked for anything.
     hosts = {urlparse(url).netloc for url in requests}
     assert hosts == {urlparse(server.url).netloc}
+
+
+def test_long_reply_lists_fold_and_unfold(page: object, server: Server) -> None:
+    url = f"{server.url}/api/comments"
+    first = httpx.post(url, json={"site": "default", "uri": "/demo", "text": "top"}).json()
+    for n in range(4):
+        body = {
+            "site": "default",
+            "uri": "/demo",
+            "text": f"reply {n}",
+            "parent": first["comment"]["id"],
+        }
+        assert httpx.post(url, json=body).status_code == 201
+    page.goto(f"{server.url}/demo")  # type: ignore[attr-defined]
+    replies = page.locator(".yorum-replies .yorum-text")  # type: ignore[attr-defined]
+    playwright_api.expect(replies).to_have_count(2)
+    page.get_by_role("button", name="Show 2 more replies").click()  # type: ignore[attr-defined]
+    playwright_api.expect(replies).to_have_text(["reply 0", "reply 1", "reply 2", "reply 3"])
 
 
 def test_sort_and_load_more(page: object, server: Server) -> None:
