@@ -173,6 +173,17 @@ def site() -> None:
     """Manage the sites this server hosts."""
 
 
+def _field_rule_option(name: str, what: str) -> Callable[..., Any]:
+    """``--NAME-field``: whether the site's comment form shows a field, and requires it."""
+    return click.option(
+        f"--{name}-field",
+        type=click.Choice([r.value for r in FieldRule]),
+        default=FieldRule.OPTIONAL.value,
+        show_default=True,
+        help=f"Whether the comment form shows {what} (hidden, optional or required).",
+    )
+
+
 @site.command("add")
 @common
 @click.argument("site_id", metavar="NAME")
@@ -191,27 +202,9 @@ def site() -> None:
     show_default=True,
     help="Moderation policy for new comments.",
 )
-@click.option(
-    "--author-field",
-    type=click.Choice([r.value for r in FieldRule]),
-    default=FieldRule.OPTIONAL.value,
-    show_default=True,
-    help="Whether the comment form shows the name field, and whether it is required.",
-)
-@click.option(
-    "--email-field",
-    type=click.Choice([r.value for r in FieldRule]),
-    default=FieldRule.OPTIONAL.value,
-    show_default=True,
-    help="The same for the e-mail field.",
-)
-@click.option(
-    "--website-field",
-    type=click.Choice([r.value for r in FieldRule]),
-    default=FieldRule.OPTIONAL.value,
-    show_default=True,
-    help="The same for the website field.",
-)
+@_field_rule_option("author", "the name field")
+@_field_rule_option("email", "the e-mail field")
+@_field_rule_option("website", "the website field")
 def site_add(
     config: str | None,
     data_dir: str | None,

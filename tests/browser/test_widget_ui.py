@@ -62,6 +62,16 @@ def page(browser: object, server: Server) -> Iterator[object]:
     context.close()
 
 
+def add_site(server: Server, *args: str) -> None:
+    """``yorum site add ARGS`` on the server's data directory."""
+    subprocess.run(
+        [sys.executable, "-m", "yorum", "site", "add", *args, "--data-dir", str(server.data_dir)],
+        check=True,
+        capture_output=True,
+        env={"YORUM_DATABASE_URL": server.database_url, "PATH": "/usr/bin:/bin"},
+    )
+
+
 def post(page: object, text: str, author: str = "") -> None:
     form = page.locator("form.yorum-form").first  # type: ignore[attr-defined]
     form.get_by_label("Comment").fill(text)
@@ -194,12 +204,7 @@ def test_screenshots_light_and_dark(browser: object, server: Server) -> None:
 
 
 def test_without_javascript(browser: object, server: Server) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "yorum", "site", "add", "held", "--policy", "hold_all",
-         "--data-dir", str(server.data_dir)],
-        check=True, capture_output=True,
-        env={"YORUM_DATABASE_URL": server.database_url, "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+    add_site(server, "held", "--policy", "hold_all")
     context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
     tab = context.new_page()
     tab.goto(f"{server.url}/demo")
@@ -306,12 +311,7 @@ def test_no_serious_accessibility_violations(
 
 
 def test_the_form_asks_for_what_the_site_requires(browser: object, server: Server) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "yorum", "site", "add", "strict", "--author-field", "required",
-         "--email-field", "hidden", "--data-dir", str(server.data_dir)],
-        check=True, capture_output=True,
-        env={"YORUM_DATABASE_URL": server.database_url, "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+    add_site(server, "strict", "--author-field", "required", "--email-field", "hidden")
     context = browser.new_context()  # type: ignore[attr-defined]
     tab = context.new_page()
     tab.goto(f"{server.url}/demo?site=strict")
@@ -330,12 +330,7 @@ def test_the_form_asks_for_what_the_site_requires(browser: object, server: Serve
 
 
 def test_held_comments_are_shown_to_their_author_only(browser: object, server: Server) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "yorum", "site", "add", "careful", "--policy", "hold_all",
-         "--data-dir", str(server.data_dir)],
-        check=True, capture_output=True,
-        env={"YORUM_DATABASE_URL": server.database_url, "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+    add_site(server, "careful", "--policy", "hold_all")
     author = browser.new_context()  # type: ignore[attr-defined]
     tab = author.new_page()
     tab.goto(f"{server.url}/demo?site=careful")

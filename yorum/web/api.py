@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from yorum.errors import Invalid
-from yorum.models import ClientInfo, CommentEdit, NewComment
+from yorum.models import ClientInfo, CommentEdit
 from yorum.services import Services
 from yorum.web import concurrency, schemas
 from yorum.web.responses import (
@@ -78,17 +78,7 @@ async def thread(request: Request) -> Response:
 
 async def create_comment(request: Request) -> Response:
     """Post a comment: 201 when it is visible, 202 when it is held for moderation."""
-    data = forms(request).new_comment.parse(await body(request))
-    new = NewComment(
-        site_id=data["site"],
-        uri=data["uri"],
-        text=data["text"],
-        author=data["author"],
-        email=data["email"],
-        website=data["website"],
-        parent_id=data["parent"],
-        title=data["title"],
-    )
+    new = schemas.new_comment(forms(request).new_comment.parse(await body(request)))
     posted = await concurrency.blocking(services(request).comments.post, new, client(request))
     status = 201 if posted.comment.is_visible else 202
     return json_response(request, schemas.present_posted(posted), status)

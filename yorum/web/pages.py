@@ -27,11 +27,12 @@ from yorum.errors import (
     UnsupportedMediaType,
     YorumError,
 )
-from yorum.models import ClientInfo, NewComment, Site, Sort, ThreadPage
-from yorum.web import concurrency
+from yorum.models import ClientInfo, Site, Sort, ThreadPage
+from yorum.web import concurrency, schemas
 from yorum.web.api import client, forms, services
 from yorum.web.errors import status_of
 from yorum.web.feeds import page_url
+from yorum.web.responses import read_body
 from yorum.web.schemas import iso
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
@@ -95,17 +96,7 @@ async def post_comment(request: Request) -> Response:
         check_origin(request, site)
         values = {**params, "site": site_id}
         multi = {key: [value] for key, value in values.items()}
-        data = forms(request).new_comment.parse_query(values, multi)
-        new = NewComment(
-            site_id=site_id,
-            uri=data["uri"],
-            text=data["text"],
-            author=data["author"],
-            email=data["email"],
-            website=data["website"],
-            parent_id=data["parent"],
-            title=data["title"],
-        )
+        new = schemas.new_comment(forms(request).new_comment.parse_query(values, multi))
         # The origin was checked above against this server as well as the site's pages.
         reader = ClientInfo(ip=client(request).ip, origin=None)
         posted = await concurrency.blocking(svc.comments.post, new, reader)
@@ -136,12 +127,7 @@ async def read_form(request: Request) -> dict[str, str]:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != FORM_MEDIA_TYPE:
         raise UnsupportedMediaType("Send the form as application/x-www-form-urlencoded.")
-    limit = services(request).settings.comments.max_body_bytes
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise PayloadTooLarge(f"The form is larger than {limit} bytes.")
+    body = await read_body(request, services(request).settings.comments.max_body_bytes)
     try:
         pairs = parse_qsl(
             body.decode("utf-8"),

@@ -85,6 +85,15 @@ async def read_json(request: Request, limit: int) -> Any:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != JSON:
         raise UnsupportedMediaType("Send the body as application/json.")
+    body = await read_body(request, limit)
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise BadRequest("The body is not valid JSON.") from None
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused (``PayloadTooLarge``) as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"The body is larger than {limit} bytes.")
@@ -93,7 +102,4 @@ async def read_json(request: Request, limit: int) -> Any:
         body += chunk
         if len(body) > limit:
             raise PayloadTooLarge(f"The body is larger than {limit} bytes.")
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise BadRequest("The body is not valid JSON.") from None
+    return bytes(body)

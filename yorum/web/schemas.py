@@ -18,6 +18,7 @@ from yorum.models import (
     Comment,
     CommentNode,
     FieldRule,
+    NewComment,
     Posted,
     Site,
     SiteComment,
@@ -100,6 +101,20 @@ class RequestSchemas:
         self.events = Schema("EventsQuery", [SITE, URI])
         self.site_config = Schema("SiteQuery", [SITE])
         self.preview = Schema("Preview", [text])
+
+
+def new_comment(data: dict[str, Any]) -> NewComment:
+    """The comment a checked ``NewComment`` body (or form) describes."""
+    return NewComment(
+        site_id=data["site"],
+        uri=data["uri"],
+        text=data["text"],
+        author=data["author"],
+        email=data["email"],
+        website=data["website"],
+        parent_id=data["parent"],
+        title=data["title"],
+    )
 
 
 def iso(timestamp: float | None) -> str | None:
