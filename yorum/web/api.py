@@ -10,7 +10,7 @@ from starlette.responses import Response
 from yorum.errors import Invalid
 from yorum.models import ClientInfo, CommentEdit
 from yorum.services import Services
-from yorum.web import concurrency, schemas
+from yorum.web import concurrency, present, schemas
 from yorum.web.responses import (
     cors_headers,
     json_response,
@@ -81,7 +81,7 @@ async def create_comment(request: Request) -> Response:
     new = schemas.new_comment(forms(request).new_comment.parse(await body(request)))
     posted = await concurrency.blocking(services(request).comments.post, new, client(request))
     status = 201 if posted.comment.is_visible else 202
-    return json_response(request, schemas.present_posted(posted), status)
+    return json_response(request, present.present_posted(posted), status)
 
 
 async def comment_source(request: Request) -> Response:
@@ -94,7 +94,7 @@ async def comment_source(request: Request) -> Response:
         request.headers.get(EDIT_TOKEN),
         client(request),
     )
-    return json_response(request, schemas.present_source(comment))
+    return json_response(request, present.present_source(comment))
 
 
 async def edit_comment(request: Request) -> Response:
@@ -109,7 +109,7 @@ async def edit_comment(request: Request) -> Response:
         request.headers.get(EDIT_TOKEN),
         client(request),
     )
-    return json_response(request, schemas.present_comment(comment))
+    return json_response(request, present.present_comment(comment))
 
 
 async def delete_comment(request: Request) -> Response:
@@ -120,7 +120,7 @@ async def delete_comment(request: Request) -> Response:
         request.headers.get(EDIT_TOKEN),
         client(request),
     )
-    return json_response(request, schemas.present_deleted(placeholder))
+    return json_response(request, present.present_deleted(placeholder))
 
 
 async def vote(request: Request) -> Response:
@@ -130,7 +130,7 @@ async def vote(request: Request) -> Response:
     result = await concurrency.blocking(
         services(request).comments.vote, cid, data["value"], client(request)
     )
-    return json_response(request, schemas.present_vote(result))
+    return json_response(request, present.present_vote(result))
 
 
 async def counts(request: Request) -> Response:
@@ -140,7 +140,7 @@ async def counts(request: Request) -> Response:
     found = await concurrency.read(
         svc, svc.comments.counts, data["site"], data["uris"], client(request).origin
     )
-    return json_response(request, schemas.present_counts(found))
+    return json_response(request, present.present_counts(found))
 
 
 async def counts_get(request: Request) -> Response:
@@ -150,7 +150,7 @@ async def counts_get(request: Request) -> Response:
     found = await concurrency.read(
         svc, svc.comments.counts, q["site"], q["uri"], request.headers.get("origin")
     )
-    return json_response(request, schemas.present_counts(found))
+    return json_response(request, present.present_counts(found))
 
 
 async def latest(request: Request) -> Response:
@@ -160,7 +160,7 @@ async def latest(request: Request) -> Response:
     items = await concurrency.read(
         svc, svc.comments.latest, q["site"], q["limit"], request.headers.get("origin")
     )
-    return json_response(request, schemas.present_latest(items))
+    return json_response(request, present.present_latest(items))
 
 
 async def site_config(request: Request) -> Response:
@@ -170,7 +170,7 @@ async def site_config(request: Request) -> Response:
     site = await concurrency.read(
         svc, svc.sites.for_origin, q["site"], request.headers.get("origin")
     )
-    return json_response(request, schemas.present_site_config(site, svc.settings.comments))
+    return json_response(request, present.present_site_config(site, svc.settings.comments))
 
 
 async def preview(request: Request) -> Response:

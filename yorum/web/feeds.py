@@ -11,8 +11,8 @@ from starlette.responses import Response
 from yorum.models import Comment, Site
 from yorum.web import concurrency
 from yorum.web.api import query, services
+from yorum.web.present import iso
 from yorum.web.responses import respond
-from yorum.web.schemas import iso
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from yorum import __version__
-from yorum.web.schemas import RESPONSE_SCHEMAS, RequestSchemas
+from yorum.web.present import RESPONSE_SCHEMAS
+from yorum.web.schemas import RequestSchemas
 
 if TYPE_CHECKING:
     from yorum.web.routes import Operation

@@ -32,8 +32,8 @@ from yorum.web import concurrency, schemas
 from yorum.web.api import client, forms, services
 from yorum.web.errors import status_of
 from yorum.web.feeds import page_url
+from yorum.web.present import iso
 from yorum.web.responses import read_body
-from yorum.web.schemas import iso
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 FORM_FIELDS = ("uri", "text", "author", "email", "website", "parent", "title")

@@ -21,8 +21,8 @@ from yorum.models import Sort
 from yorum.services import Services
 from yorum.web import concurrency
 from yorum.web.cache import PageCache, PageKey
+from yorum.web.present import present_page
 from yorum.web.responses import COMPRESS_MIN_BYTES, JSON, cors_for, dumps, pick_encoding
-from yorum.web.schemas import present_page
 from yorum.web.validation import Schema
 
 PATH = "/api/thread"
