@@ -375,3 +375,36 @@ def test_the_count_script_fills_links_in_one_request(browser: object, server: Se
     playwright_api.expect(tab.locator("[data-yorum-count]")).to_have_text(["2", "1", "0"])
     assert sum("/api/counts" in url for url in requests) == 1
     context.close()
+
+
+def tab_to(page: object, selector: str, presses: int = 40) -> None:
+    """Press Tab until the element matching ``selector`` has the focus."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")  # type: ignore[attr-defined]
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):  # type: ignore[attr-defined]
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_everything_works_from_the_keyboard(page: object, server: Server) -> None:
+    page.goto(f"{server.url}/demo")  # type: ignore[attr-defined]
+    playwright_api.expect(page.locator(".yorum-count")).to_be_visible()  # type: ignore[attr-defined]
+    tab_to(page, "#yorum-new-text")
+    page.keyboard.type("Typed with the keyboard only")  # type: ignore[attr-defined]
+    tab_to(page, "#yorum-new-author")
+    page.keyboard.type("Kim")  # type: ignore[attr-defined]
+    tab_to(page, "form.yorum-form button[type=submit]")
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    text = page.locator(".yorum-comment .yorum-text")  # type: ignore[attr-defined]
+    playwright_api.expect(text).to_have_text("Typed with the keyboard only")
+    tab_to(page, ".yorum-vote-up")
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    playwright_api.expect(page.locator(".yorum-vote-up")).to_have_text("▲ 1")  # type: ignore[attr-defined]
+    tab_to(page, ".yorum-reply")
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    # The reply form opens with the focus in its text box.
+    assert page.evaluate("document.activeElement.name") == "text"  # type: ignore[attr-defined]
+    page.keyboard.type("And a reply")  # type: ignore[attr-defined]
+    tab_to(page, ".yorum-comment form.yorum-form button[type=submit]")
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    playwright_api.expect(page.locator(".yorum-replies .yorum-text")).to_have_text("And a reply")  # type: ignore[attr-defined]
