@@ -255,6 +255,13 @@ def test_a_comment_from_one_page_appears_in_another_within_two_seconds(
         writer.get_by_role("button", name="Save").click()
         playwright_api.expect(text).to_have_text("Edited in the other tab", timeout=2000)
         playwright_api.expect(news).to_be_hidden()
+        # A deletion shows too.
+        writer.once("dialog", lambda dialog: dialog.accept())
+        writer.get_by_role("button", name="Delete").click()
+        playwright_api.expect(reader.locator(".yorum-comment")).to_have_count(0, timeout=2000)
+        playwright_api.expect(reader.locator(".yorum-count")).to_have_text(
+            "No comments yet. Be the first to write one."
+        )
         context.close()
     finally:
         srv.stop()

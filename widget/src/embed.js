@@ -145,10 +145,16 @@ class Widget {
   }
 
   async catchUp() {
-    const { data } = await api.thread(config.uri, { sort: this.sort });
+    const shown = this.list.querySelectorAll(":scope > .yorum-comment").length;
+    const limit = Math.min(200, Math.max(shown, 1));
+    const { data } = await api.thread(config.uri, { sort: this.sort, limit });
     let fresh = 0;
+    const present = new Set();
+    const complete = new Set(); // comments whose every reply came with this answer
     const walk = (nodes) => {
       for (const node of nodes) {
+        present.add(String(node.id));
+        if (!node.hidden_replies) complete.add(String(node.id));
         const item = this.list.querySelector(`#yorum-${node.id}`);
         if (!item) fresh += 1;
         else if (item.dataset.stamp !== stamp(node)) this.refresh(item, node);
@@ -156,6 +162,14 @@ class Widget {
       }
     };
     walk(data.comments);
+    // Comments deleted elsewhere: gone from the answer where it would have listed them.
+    for (const item of this.list.querySelectorAll(".yorum-comment")) {
+      const id = item.id.replace("yorum-", "");
+      if (present.has(id) || item.querySelector(":scope > .yorum-pending")) continue;
+      const parent = item.parentElement.closest(".yorum-comment");
+      const listed = parent ? complete.has(parent.id.replace("yorum-", "")) : !data.next_cursor;
+      if (listed) item.remove();
+    }
     this.count(data.total);
     if (fresh) {
       this.news.textContent = t("newComments", { n: fresh });
