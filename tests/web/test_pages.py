@@ -241,3 +241,20 @@ def test_the_form_follows_the_sites_field_rules(services: Services, client: Test
     assert refused.status_code == 422  # type: ignore[attr-defined]
     assert "Please enter your name." in refused.text  # type: ignore[attr-defined]
     assert form_post(client, "/t/strict", text="hi", author="Ann").status_code == 303  # type: ignore[attr-defined]
+
+
+def test_behind_a_proxy_the_public_url_counts_as_this_server(
+    settings: Settings, clock: FakeClock
+) -> None:
+    public = with_overrides(settings, server={"public_url": "https://comments.example.org/yorum"})
+    svc = build(public, clock=clock)
+    svc.sites.add("blog", origins=["https://blog.example.org"])
+    with TestClient(create_app(svc)) as client:
+        response = client.post(
+            "/t/blog",
+            data={"uri": "/a", "text": "through the proxy"},
+            headers={"origin": "https://comments.example.org"},
+            follow_redirects=False,
+        )
+    svc.close()
+    assert response.status_code == 303

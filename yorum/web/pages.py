@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import QueryParams
@@ -145,8 +145,12 @@ def check_origin(request: Request, site: Site) -> None:
     origin = request.headers.get("origin")
     if origin is None:  # not a browser, or a browser too old to say: nothing to check
         return
-    own = f"{request.url.scheme}://{request.url.netloc}"
-    if origin != own and not site.allows_origin(origin):
+    own = {f"{request.url.scheme}://{request.url.netloc}"}
+    public_url = services(request).settings.server.public_url
+    if public_url:  # behind a proxy that does not say the scheme, this is the one to trust
+        parts = urlsplit(public_url)
+        own.add(f"{parts.scheme}://{parts.netloc}".lower())
+    if origin not in own and not site.allows_origin(origin):
         raise OriginNotAllowed(f"{origin} may not post to site {site.id!r}.")
 
 
