@@ -17,6 +17,7 @@ import click
 from yorum import __version__
 from yorum.errors import YorumError
 from yorum.models import FieldRule, Policy
+from yorum.moderation.queue import Action
 from yorum.services import Services, build
 from yorum.settings import SECTIONS, Settings, SettingsError, load, with_overrides
 from yorum.storage import migrate as migrations
@@ -263,3 +264,71 @@ def site_list(config: str | None, data_dir: str | None, as_json: bool) -> None:
         return
     for s in sites:
         click.echo(f"{s.id}\t{s.language}\t{s.policy.value}\t{' '.join(s.origins)}\t{s.name}")
+
+
+@main.group()
+def comments() -> None:
+    """Moderate comments: the queue of held ones, approving, rejecting, marking spam."""
+
+
+@comments.command("pending")
+@common
+@click.option("--site", "site_id", default="default", show_default=True, help="The site.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of lines.")
+def comments_pending(
+    config: str | None, data_dir: str | None, site_id: str, limit: int, as_json: bool
+) -> None:
+    """List comments held for moderation, oldest first.
+
+    Example: yorum comments pending --site blog
+    """
+    services = _services(_settings(config, data_dir))
+    try:
+        held = services.moderation.pending(site_id, limit)
+    finally:
+        services.close()
+    if as_json:
+        rows = [
+            {"id": h.comment.id, "uri": h.uri, "author": h.comment.author,
+             "email": h.comment.email, "text": h.comment.text_raw,
+             "created": h.comment.created_at}
+            for h in held
+        ]  # fmt: skip
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for h in held:
+        text = " ".join(h.comment.text_raw.split())
+        click.echo(f"{h.comment.id}\t{h.uri}\t{h.comment.author or '-'}\t{text[:80]}")
+
+
+def _moderate(action: Action) -> Callable[..., None]:
+    @common
+    @click.argument("ids", nargs=-1, required=True, type=click.IntRange(min=1))
+    @click.option("--reason", default="", help="Why, for the audit log.")
+    def command(
+        config: str | None, data_dir: str | None, ids: tuple[int, ...], reason: str
+    ) -> None:
+        services = _services(_settings(config, data_dir))
+        try:
+            done = services.moderation.act(action, ids, actor="cli", reason=reason)
+        except YorumError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            raise SystemExit(1) from None
+        finally:
+            services.close()
+        click.echo(f"{action.value}: {done} comment{'s' if done != 1 else ''}")
+
+    return command
+
+
+_MODERATION_HELP = {
+    Action.APPROVE: "Show held comments to readers.\n\nExample: yorum comments approve 12 13",
+    Action.REJECT: (
+        "Remove comments (a placeholder stays where one has replies).\n\n"
+        "Example: yorum comments reject 12 --reason 'off topic'"
+    ),
+    Action.SPAM: "Hide comments as spam (they are kept).\n\nExample: yorum comments spam 12",
+}
+for _action, _help in _MODERATION_HELP.items():
+    comments.command(_action.value, help=_help)(_moderate(_action))

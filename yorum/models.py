@@ -195,3 +195,15 @@ class SiteComment:
     comment: Comment
     uri: str
     title: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One moderation action, as the audit log keeps it."""
+
+    site_id: str
+    actor: str
+    action: str
+    comment_id: int
+    reason: str
+    at: float

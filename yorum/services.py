@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from yorum import keys
 from yorum.changes import RedisChanges
 from yorum.comments import CommentService
+from yorum.moderation.queue import ModerationService
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.settings import Settings
 from yorum.sites import SiteService
@@ -24,6 +25,7 @@ class Services:
     store: Store
     sites: SiteService
     comments: CommentService
+    moderation: ModerationService
     changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
@@ -65,4 +67,12 @@ def build(
         AvatarSeeds(install_keys.avatar),
         announce=changes.publish if changes else None,
     )
-    return Services(settings=settings, store=store, sites=sites, comments=comments, changes=changes)
+    moderation = ModerationService(store, clock, announce=changes.publish if changes else None)
+    return Services(
+        settings=settings,
+        store=store,
+        sites=sites,
+        comments=comments,
+        moderation=moderation,
+        changes=changes,
+    )

@@ -188,6 +188,23 @@ def latest(tx: Tx, site_id: str, limit: int) -> list[SiteComment]:
     return [SiteComment(_comment(r), r.uri, r.title) for r in rows]
 
 
+def set_status(tx: Tx, comment_id: int, status: Status) -> None:
+    """Move a comment to another moderation status."""
+    tx.execute(update(comments).where(comments.c.id == comment_id).values(status=status.value))
+
+
+def with_status(tx: Tx, site_id: str, status: Status, limit: int) -> list[SiteComment]:
+    """The site's comments in ``status``, oldest first (a moderation queue)."""
+    rows = tx.execute(
+        select(comments, threads.c.uri, threads.c.title)
+        .join(threads, comments.c.thread_id == threads.c.id)
+        .where(threads.c.site_id == site_id, comments.c.status == status.value)
+        .order_by(comments.c.created_at, comments.c.id)
+        .limit(limit)
+    )
+    return [SiteComment(_comment(r), r.uri, r.title) for r in rows]
+
+
 def vote(tx: Tx, comment_id: int, voter_hash: str, value: int, now: float) -> int:
     """Record ``voter_hash``'s vote (+1, -1, or 0 to withdraw); returns their previous one."""
     previous = tx.execute(

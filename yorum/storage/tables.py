@@ -96,3 +96,16 @@ votes = Table(
     Column("value", SmallInteger, nullable=False),
     Column("created_at", Float, nullable=False),
 )
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), nullable=False),
+    Column("actor", String(200), nullable=False),  # who: a moderator, or "cli"
+    Column("action", String(32), nullable=False),  # approve, reject, spam
+    Column("comment_id", Id, nullable=False),  # kept after the comment itself is gone
+    Column("reason", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index(None, "site_id", "created_at"),
+)

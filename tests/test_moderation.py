@@ -1,0 +1,93 @@
+"""The moderation queue: held comments, approve / reject / spam, and the audit log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from yorum.cli import main
+from yorum.errors import CommentNotFound
+from yorum.models import ClientInfo, NewComment, Policy
+from yorum.moderation.queue import Action
+from yorum.services import Services
+
+
+def held(services: Services, text: str, parent: int | None = None) -> int:
+    new = NewComment(site_id="careful", uri="/a", text=text, parent_id=parent)
+    return services.comments.post(new, ClientInfo("10.0.0.1")).comment.id
+
+
+@pytest.fixture
+def careful(services: Services) -> Services:
+    services.sites.add("careful", policy=Policy.HOLD_ALL)
+    return services
+
+
+def test_held_comments_wait_until_approved(careful: Services) -> None:
+    first, second = held(careful, "one"), held(careful, "two")
+    assert [h.comment.id for h in careful.moderation.pending("careful")] == [first, second]
+    assert careful.comments.page("careful", "/a").total == 0
+    version = careful.comments.thread_version("careful", "/a", None)
+    assert careful.moderation.act(Action.APPROVE, [first], actor="ann", reason="fine") == 1
+    assert careful.comments.thread_version("careful", "/a", None) != version  # caches see it
+    page = careful.comments.page("careful", "/a")
+    assert [n.comment.id for n in page.nodes] == [first]
+    assert [h.comment.id for h in careful.moderation.pending("careful")] == [second]
+    entry = careful.moderation.audit("careful")[0]
+    assert (entry.actor, entry.action, entry.comment_id, entry.reason) == (
+        "ann",
+        "approve",
+        first,
+        "fine",
+    )
+
+
+def test_reject_removes_and_spam_hides(careful: Services) -> None:
+    keep, spam = held(careful, "keep"), held(careful, "buy now")
+    careful.moderation.act(Action.APPROVE, [keep], actor="ann")
+    reply = held(careful, "a reply", parent=keep)
+    careful.moderation.act(Action.SPAM, [spam], actor="ann")
+    careful.moderation.act(Action.REJECT, [reply], actor="ann", reason="rude")
+    assert careful.moderation.pending("careful") == []
+    page = careful.comments.page("careful", "/a")
+    assert [n.comment.id for n in page.nodes] == [keep] and page.nodes[0].replies == []
+    actions = [(e.action, e.comment_id) for e in careful.moderation.audit("careful")]
+    assert actions[:3] == [("reject", reply), ("spam", spam), ("approve", keep)]
+
+
+def test_an_unknown_comment_changes_nothing(careful: Services) -> None:
+    one = held(careful, "one")
+    with pytest.raises(CommentNotFound):
+        careful.moderation.act(Action.APPROVE, [one, 999_999], actor="ann")
+    assert [h.comment.id for h in careful.moderation.pending("careful")] == [one]  # all or none
+    assert careful.moderation.audit("careful") == []
+
+
+def test_the_command_line_moderates(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    runner = CliRunner()
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(main, [*args, "--data-dir", data], catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    assert run("site", "add", "careful", "--policy", "hold_all")[0] == 0
+    from yorum.services import build
+    from yorum.settings import Settings, with_overrides
+
+    svc = build(with_overrides(Settings(), server={"data_dir": data}))
+    first, second = held(svc, "first held"), held(svc, "second held")
+    svc.close()
+    code, out, _ = run("comments", "pending", "--site", "careful", "--json")
+    assert code == 0 and [c["id"] for c in json.loads(out)] == [first, second]
+    code, out, _ = run("comments", "approve", str(first), "--reason", "looks fine")
+    assert code == 0 and out.strip() == "approve: 1 comment"
+    code, out, _ = run("comments", "spam", str(second))
+    assert code == 0
+    code, out, _ = run("comments", "pending", "--site", "careful")
+    assert code == 0 and out == ""
+    code, _, err = run("comments", "reject", "424242")
+    assert code == 1 and "no comment 424242" in err

@@ -1,0 +1,86 @@
+"""ModerationService: the queue of held comments, and approving, rejecting or marking spam.
+
+Every action bumps the thread's version (so caches and live readers see it at once) and
+writes a row to the audit log saying who did what, when and why, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+
+from yorum.errors import CommentNotFound
+from yorum.models import AuditEntry, SiteComment, Status
+from yorum.storage import Store
+from yorum.storage import audit as audit_rows
+from yorum.storage import comments as comment_rows
+from yorum.storage import threads as thread_rows
+
+
+class Action(StrEnum):
+    """What a moderator can do to a comment."""
+
+    APPROVE = "approve"  # show it
+    REJECT = "reject"  # remove it (a placeholder stays if it has replies)
+    SPAM = "spam"  # hide it as spam (kept, for the spam filter to learn from)
+
+
+class ModerationService:
+    """The moderation queue and the actions on it."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], float] = time.time,
+        announce: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.announce = announce or (lambda site_id, uri: None)
+
+    def pending(self, site_id: str, limit: int = 100) -> list[SiteComment]:
+        """Comments held for moderation, oldest first."""
+        with self.store.read() as tx:
+            return comment_rows.with_status(tx, site_id, Status.PENDING, limit)
+
+    def act(
+        self, action: Action, comment_ids: Sequence[int], *, actor: str, reason: str = ""
+    ) -> int:
+        """Apply ``action`` to each comment (all or none); returns how many changed."""
+        now = self.clock()
+        changed: set[tuple[str, str]] = set()
+        with self.store.write() as tx:
+            for comment_id in comment_ids:
+                comment = comment_rows.get(tx, comment_id)
+                if comment is None or comment.status is Status.DELETED:
+                    raise CommentNotFound(f"There is no comment {comment_id}.", field="id")
+                thread = thread_rows.get(tx, comment.thread_id)
+                assert thread is not None
+                if action is Action.APPROVE:
+                    comment_rows.set_status(tx, comment.id, Status.APPROVED)
+                elif action is Action.SPAM:
+                    comment_rows.set_status(tx, comment.id, Status.SPAM)
+                elif comment_rows.has_children(tx, comment.id):
+                    comment_rows.make_placeholder(tx, comment.id, now)
+                else:
+                    comment_rows.remove(tx, comment.id)
+                thread_rows.bump(tx, thread.id)
+                audit_rows.record(
+                    tx,
+                    site_id=thread.site_id,
+                    actor=actor,
+                    action=action.value,
+                    comment_id=comment.id,
+                    reason=reason,
+                    at=now,
+                )
+                changed.add((thread.site_id, thread.uri))
+        for site_id, uri in changed:
+            self.announce(site_id, uri)
+        return len(comment_ids)
+
+    def audit(self, site_id: str, limit: int = 50) -> list[AuditEntry]:
+        """The site's latest moderation actions, newest first."""
+        with self.store.read() as tx:
+            return audit_rows.recent(tx, site_id, limit)
