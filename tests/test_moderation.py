@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from yorum.cli import main
-from yorum.errors import CommentNotFound
+from yorum.errors import CommentNotFound, NotFound, ThreadLocked
 from yorum.models import ClientInfo, NewComment, Policy
 from yorum.moderation.queue import Action
 from yorum.services import Services
@@ -91,3 +91,47 @@ def test_the_command_line_moderates(tmp_path: Path) -> None:
     assert code == 0 and out == ""
     code, _, err = run("comments", "reject", "424242")
     assert code == 1 and "no comment 424242" in err
+
+
+def test_a_locked_thread_takes_no_comments_until_unlocked(services: Services) -> None:
+    post = services.comments.post
+    post(NewComment(site_id="default", uri="/flood", text="first"), ClientInfo("10.0.0.1"))
+    services.moderation.lock("default", "/flood", True, actor="ann", reason="flood")
+    with pytest.raises(ThreadLocked):
+        post(NewComment(site_id="default", uri="/flood", text="more"), ClientInfo("10.0.0.2"))
+    page = services.comments.page("default", "/flood")
+    assert page.thread is not None and page.thread.locked and page.total == 1
+    entry = services.moderation.audit("default")[0]
+    assert (entry.action, entry.uri, entry.comment_id, entry.reason) == (
+        "lock",
+        "/flood",
+        None,
+        "flood",
+    )
+    services.moderation.lock("default", "/flood", False, actor="ann")
+    post(NewComment(site_id="default", uri="/flood", text="more"), ClientInfo("10.0.0.2"))
+    with pytest.raises(NotFound):
+        services.moderation.lock("default", "/nothing-here", True, actor="ann")
+
+
+def test_locking_from_the_command_line(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    runner = CliRunner()
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(main, [*args, "--data-dir", data], catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    from yorum.services import build
+    from yorum.settings import Settings, with_overrides
+
+    svc = build(with_overrides(Settings(), server={"data_dir": data}))
+    svc.sites.ensure_default()
+    svc.comments.post(NewComment(site_id="default", uri="/a", text="x"), ClientInfo("10.0.0.1"))
+    svc.close()
+    code, out, _ = run("thread", "lock", "/a", "--reason", "flood")
+    assert code == 0 and out.strip() == "locked: default /a"
+    code, out, _ = run("thread", "unlock", "/a")
+    assert code == 0 and out.strip() == "unlocked: default /a"
+    code, _, err = run("thread", "lock", "/missing")
+    assert code == 1 and "no thread" in err

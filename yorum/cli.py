@@ -332,3 +332,40 @@ _MODERATION_HELP = {
 }
 for _action, _help in _MODERATION_HELP.items():
     comments.command(_action.value, help=_help)(_moderate(_action))
+
+
+@main.group()
+def thread() -> None:
+    """Manage whole threads: lock one against new comments, or open it again."""
+
+
+def _lock_command(locked: bool) -> Callable[..., None]:
+    @common
+    @click.argument("uri")
+    @click.option("--site", "site_id", default="default", show_default=True, help="The site.")
+    @click.option("--reason", default="", help="Why, for the audit log.")
+    def command(
+        config: str | None, data_dir: str | None, uri: str, site_id: str, reason: str
+    ) -> None:
+        services = _services(_settings(config, data_dir))
+        try:
+            services.moderation.lock(site_id, uri, locked, actor="cli", reason=reason)
+        except YorumError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            raise SystemExit(1) from None
+        finally:
+            services.close()
+        click.echo(f"{'locked' if locked else 'unlocked'}: {site_id} {uri}")
+
+    return command
+
+
+thread.command(
+    "lock",
+    help="Close a thread to new comments; readers still see it.\n\n"
+    "Example: yorum thread lock /posts/hello --site blog --reason flood",
+)(_lock_command(True))
+thread.command(
+    "unlock",
+    help="Open a locked thread to new comments again.\n\nExample: yorum thread unlock /posts/hello",
+)(_lock_command(False))

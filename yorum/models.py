@@ -204,6 +204,7 @@ class AuditEntry:
     site_id: str
     actor: str
     action: str
-    comment_id: int
+    comment_id: int | None
     reason: str
     at: float
+    uri: str | None = None

@@ -415,3 +415,29 @@ def test_everything_works_from_the_keyboard(page: object, server: Server) -> Non
     tab_to(page, ".yorum-comment form.yorum-form button[type=submit]")
     page.keyboard.press("Enter")  # type: ignore[attr-defined]
     playwright_api.expect(page.locator(".yorum-replies .yorum-text")).to_have_text("And a reply")  # type: ignore[attr-defined]
+
+
+def test_a_locked_thread_shows_a_notice_instead_of_the_form(page: object, server: Server) -> None:
+    body = {"site": "default", "uri": "/demo", "text": "before the lock"}
+    assert httpx.post(f"{server.url}/api/comments", json=body).status_code == 201
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "yorum",
+            "thread",
+            "lock",
+            "/demo",
+            "--data-dir",
+            str(server.data_dir),
+        ],
+        check=True,
+        capture_output=True,
+        env={"YORUM_DATABASE_URL": server.database_url, "PATH": "/usr/bin:/bin"},
+    )
+    page.goto(f"{server.url}/demo")  # type: ignore[attr-defined]
+    playwright_api.expect(page.locator(".yorum > .yorum-notice")).to_have_text(  # type: ignore[attr-defined]
+        "This thread is closed to new comments."
+    )
+    playwright_api.expect(page.locator("form.yorum-form")).to_have_count(0)  # type: ignore[attr-defined]
+    playwright_api.expect(page.get_by_role("button", name="Reply")).to_have_count(0)  # type: ignore[attr-defined]

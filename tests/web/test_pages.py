@@ -258,3 +258,13 @@ def test_behind_a_proxy_the_public_url_counts_as_this_server(
         )
     svc.close()
     assert response.status_code == 303
+
+
+def test_a_locked_thread_shows_no_form(services: Services, client: TestClient) -> None:
+    form_post(client, text="before the lock")
+    services.moderation.lock("default", "/a", True, actor="ann")
+    page = client.get(PAGE, params={"uri": "/a"}).text
+    assert "This thread is closed to new comments." in page
+    assert "<form" not in page and "Reply</a>" not in page
+    refused = form_post(client, text="after the lock")
+    assert refused.status_code == 403  # type: ignore[attr-defined]

@@ -89,6 +89,8 @@ class Widget {
     this.root = root;
     this.fields = fields; // for author, email, website: hidden, optional or required
     this.sort = "oldest";
+    this.locked = false;
+    this.newForm = this.form(null);
     this.total = 0;
     this.cursor = null;
     this.announcer = el("p", { class: "yorum-sr", "aria-live": "polite" });
@@ -105,7 +107,7 @@ class Widget {
       "section",
       { class: "yorum", lang: t.language, dir: t.direction, "aria-labelledby": "yorum-heading" },
       this.heading,
-      this.form(null),
+      this.newForm,
       el("div", { class: "yorum-toolbar" }, this.sorter),
       this.news,
       this.list,
@@ -133,6 +135,11 @@ class Widget {
     this.cursor = data.next_cursor;
     this.more.hidden = !this.cursor;
     this.count(data.total);
+    if (data.locked && !this.locked) {
+      this.locked = true;
+      this.newForm.replaceWith(el("p", { class: "yorum-notice", role: "status" }, t.error({ code: "thread_locked" })));
+      for (const button of this.list.querySelectorAll(".yorum-reply")) button.remove();
+    }
   }
 
   // Live updates: the server says the thread changed; fetch it, update what is shown,
@@ -295,7 +302,9 @@ class Widget {
       {},
       voteButton(1, t("upvote"), node.likes),
       voteButton(-1, t("downvote"), node.dislikes),
-      el("button", { type: "button", class: "yorum-reply", onclick: () => this.replyTo(item, node) }, t("reply")),
+      this.locked
+        ? null
+        : el("button", { type: "button", class: "yorum-reply", onclick: () => this.replyTo(item, node) }, t("reply")),
     );
     const token = tokenFor(node.id);
     if (token) {

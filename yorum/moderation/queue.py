@@ -1,4 +1,5 @@
-"""ModerationService: the queue of held comments, and approving, rejecting or marking spam.
+"""ModerationService: the queue of held comments, approving, rejecting, marking spam, and
+locking threads.
 
 Every action bumps the thread's version (so caches and live readers see it at once) and
 writes a row to the audit log saying who did what, when and why, in the same transaction.
@@ -10,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 
-from yorum.errors import CommentNotFound
+from yorum.errors import CommentNotFound, NotFound
 from yorum.models import AuditEntry, SiteComment, Status
 from yorum.storage import Store
 from yorum.storage import audit as audit_rows
@@ -79,6 +80,25 @@ class ModerationService:
         for site_id, uri in changed:
             self.announce(site_id, uri)
         return len(comment_ids)
+
+    def lock(self, site_id: str, uri: str, locked: bool, *, actor: str, reason: str = "") -> None:
+        """Close a thread to new comments (or open it again); readers still see it."""
+        now = self.clock()
+        with self.store.write() as tx:
+            thread = thread_rows.find(tx, site_id, uri)
+            if thread is None:
+                raise NotFound(f"Site {site_id!r} has no thread {uri!r}.", field="uri")
+            thread_rows.set_locked(tx, thread.id, locked)
+            audit_rows.record(
+                tx,
+                site_id=site_id,
+                actor=actor,
+                action="lock" if locked else "unlock",
+                uri=uri,
+                reason=reason,
+                at=now,
+            )
+        self.announce(site_id, uri)
 
     def audit(self, site_id: str, limit: int = 50) -> list[AuditEntry]:
         """The site's latest moderation actions, newest first."""

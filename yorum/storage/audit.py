@@ -10,15 +10,24 @@ from yorum.storage.tables import audit_log
 
 
 def record(
-    tx: Tx, *, site_id: str, actor: str, action: str, comment_id: int, reason: str, at: float
+    tx: Tx,
+    *,
+    site_id: str,
+    actor: str,
+    action: str,
+    reason: str,
+    at: float,
+    comment_id: int | None = None,
+    uri: str | None = None,
 ) -> None:
-    """Write down one moderation action."""
+    """Write down one moderation action, on a comment or on a whole thread (``uri``)."""
     tx.execute(
         audit_log.insert().values(
             site_id=site_id,
             actor=actor,
             action=action,
             comment_id=comment_id,
+            uri=uri,
             reason=reason,
             created_at=at,
         )
@@ -34,5 +43,6 @@ def recent(tx: Tx, site_id: str, limit: int) -> list[AuditEntry]:
         .limit(limit)
     )
     return [
-        AuditEntry(r.site_id, r.actor, r.action, r.comment_id, r.reason, r.created_at) for r in rows
+        AuditEntry(r.site_id, r.actor, r.action, r.comment_id, r.reason, r.created_at, r.uri)
+        for r in rows
     ]

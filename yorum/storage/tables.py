@@ -103,8 +103,9 @@ audit_log = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("site_id", String(64), nullable=False),
     Column("actor", String(200), nullable=False),  # who: a moderator, or "cli"
-    Column("action", String(32), nullable=False),  # approve, reject, spam
-    Column("comment_id", Id, nullable=False),  # kept after the comment itself is gone
+    Column("action", String(32), nullable=False),  # approve, reject, spam, lock, unlock
+    Column("comment_id", Id, nullable=True),  # kept after the comment itself is gone
+    Column("uri", String(2048), nullable=True),  # for actions on a whole thread
     Column("reason", Text, nullable=False),
     Column("created_at", Float, nullable=False),
     Index(None, "site_id", "created_at"),
