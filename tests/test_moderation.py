@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from starlette.testclient import TestClient
 
+from tests.conftest import FakeClock
 from yorum.cli import main
-from yorum.errors import CommentNotFound, NotFound, ThreadLocked
-from yorum.models import ClientInfo, NewComment, Policy
+from yorum.errors import Banned, CommentNotFound, Invalid, NotFound, ThreadLocked
+from yorum.models import BanKind, ClientInfo, NewComment, Policy
 from yorum.moderation.queue import Action
 from yorum.services import Services
 
@@ -135,3 +137,62 @@ def test_locking_from_the_command_line(tmp_path: Path) -> None:
     assert code == 0 and out.strip() == "unlocked: default /a"
     code, _, err = run("thread", "lock", "/missing")
     assert code == 1 and "no thread" in err
+
+
+def test_bans_by_email_address_and_name(services: Services, clock: FakeClock) -> None:
+    def post(author: str = "", email: str = "", ip: str = "10.0.0.1") -> int:
+        text = f"{author} {email} {ip} {clock.now}"
+        new = NewComment(site_id="default", uri="/b", text=text, author=author, email=email)
+        return services.comments.post(new, ClientInfo(ip)).comment.id
+
+    bans = services.bans
+    by_mail = bans.add("default", BanKind.EMAIL, " Spam@Example.org ", actor="ann")
+    bans.add("default", BanKind.IP, "192.0.2.9", actor="ann", days=1)
+    bans.add("default", BanKind.NAME, "cheap*", actor="ann", reason="ads")
+    with pytest.raises(Banned):
+        post(email="spam@example.org")
+    with pytest.raises(Banned):
+        post(ip="192.0.2.9")
+    with pytest.raises(Banned):
+        post(author="CHEAP pills")
+    assert post(author="Ann", email="ann@example.org")  # others post as before
+    # Only the hash of the address is kept.
+    assert all("192.0.2.9" not in b.value for b in bans.active("default"))
+    clock.advance(86401)  # the one-day ban expires
+    assert post(ip="192.0.2.9")
+    bans.lift("default", by_mail, actor="ann")
+    assert post(email="spam@example.org")
+    actions = [e.action for e in services.moderation.audit("default")]
+    assert actions[0] == "unban" and "ban name" in actions
+    with pytest.raises(Invalid):
+        bans.add("default", BanKind.IP, "not an address", actor="ann")
+
+
+def test_a_banned_reader_gets_a_clear_403(services: Services, client: TestClient) -> None:
+    services.bans.add("default", BanKind.NAME, "troll", actor="ann")
+    response = client.post(
+        "/api/comments", json={"site": "default", "uri": "/b", "text": "hi", "author": "Troll"}
+    )
+    assert response.status_code == 403 and response.json()["error"] == "banned"
+
+
+def test_bans_from_the_command_line(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    runner = CliRunner()
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(main, [*args, "--data-dir", data], catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    assert run("site", "add", "blog")[0] == 0
+    code, out, _ = run("ban", "add", "--site", "blog", "--ip", "198.51.100.7", "--days", "7")
+    assert code == 0 and out.startswith("ban ")
+    code, out, _ = run("ban", "list", "--site", "blog", "--json")
+    listed = json.loads(out)
+    assert len(listed) == 1 and listed[0]["kind"] == "ip"
+    assert "198.51.100.7" not in out  # never written down
+    assert run("ban", "add", "--site", "blog", "--email", "a@b.c", "--name", "x")[0] == 2
+    code, out, _ = run("ban", "remove", str(listed[0]["id"]), "--site", "blog")
+    assert code == 0
+    code, _, err = run("ban", "remove", "99", "--site", "blog")
+    assert code == 1 and "no ban 99" in err

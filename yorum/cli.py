@@ -16,7 +16,7 @@ import click
 
 from yorum import __version__
 from yorum.errors import YorumError
-from yorum.models import FieldRule, Policy
+from yorum.models import BanKind, FieldRule, Policy
 from yorum.moderation.queue import Action
 from yorum.services import Services, build
 from yorum.settings import SECTIONS, Settings, SettingsError, load, with_overrides
@@ -369,3 +369,93 @@ thread.command(
     "unlock",
     help="Open a locked thread to new comments again.\n\nExample: yorum thread unlock /posts/hello",
 )(_lock_command(False))
+
+
+@main.group()
+def ban() -> None:
+    """A site's ban list: e-mail addresses, client addresses (kept only as hashes), names."""
+
+
+@ban.command("add")
+@common
+@click.option("--site", "site_id", default="default", show_default=True, help="The site.")
+@click.option("--email", help="Ban this e-mail address.")
+@click.option("--ip", help="Ban this client address (only its keyed hash is stored).")
+@click.option("--name", help="Ban author names matching this pattern (* and ?, any case).")
+@click.option("--days", type=click.FloatRange(min=0, min_open=True), help="Lift it after this.")
+@click.option("--reason", default="", help="Why, for the audit log.")
+def ban_add(
+    config: str | None,
+    data_dir: str | None,
+    site_id: str,
+    email: str | None,
+    ip: str | None,
+    name: str | None,
+    days: float | None,
+    reason: str,
+) -> None:
+    """Ban an author from posting to a site.
+
+    Example: yorum ban add --site blog --email spam@example.org --days 30
+    """
+    given = [(k, v) for k, v in (("email", email), ("ip", ip), ("name", name)) if v]
+    if len(given) != 1:
+        raise click.UsageError("Give exactly one of --email, --ip or --name.")
+    kind, value = given[0]
+    services = _services(_settings(config, data_dir))
+    try:
+        ban_id = services.bans.add(
+            site_id, BanKind(kind), value, actor="cli", reason=reason, days=days
+        )
+    except YorumError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        services.close()
+    click.echo(f"ban {ban_id} added")
+
+
+@ban.command("list")
+@common
+@click.option("--site", "site_id", default="default", show_default=True, help="The site.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of lines.")
+def ban_list(config: str | None, data_dir: str | None, site_id: str, as_json: bool) -> None:
+    """List the bans in force.
+
+    Example: yorum ban list --site blog
+    """
+    services = _services(_settings(config, data_dir))
+    try:
+        active = services.bans.active(site_id)
+    finally:
+        services.close()
+    if as_json:
+        rows = [{"id": b.id, "kind": b.kind.value, "value": b.value, "reason": b.reason,
+                 "expires": b.expires_at} for b in active]  # fmt: skip
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for b in active:
+        click.echo(f"{b.id}\t{b.kind.value}\t{b.value}\t{b.expires_at or '-'}\t{b.reason}")
+
+
+@ban.command("remove")
+@common
+@click.argument("ban_id", type=click.IntRange(min=1))
+@click.option("--site", "site_id", default="default", show_default=True, help="The site.")
+@click.option("--reason", default="", help="Why, for the audit log.")
+def ban_remove(
+    config: str | None, data_dir: str | None, ban_id: int, site_id: str, reason: str
+) -> None:
+    """Lift a ban.
+
+    Example: yorum ban remove 3 --site blog
+    """
+    services = _services(_settings(config, data_dir))
+    try:
+        services.bans.lift(site_id, ban_id, actor="cli", reason=reason)
+    except YorumError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        services.close()
+    click.echo(f"ban {ban_id} lifted")

@@ -35,6 +35,7 @@ from yorum.models import (
     ThreadPage,
     VoteResult,
 )
+from yorum.moderation.bans import BanList
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.ratelimit import RateLimiter
 from yorum.settings import CommentSettings
@@ -60,6 +61,7 @@ class CommentService:
         clock: Callable[[], float] = time.time,
         avatar_seed: AvatarSeeds | None = None,
         announce: Callable[[str, str], None] | None = None,
+        bans: BanList | None = None,
     ) -> None:
         self.store = store
         self.sites = sites
@@ -68,6 +70,7 @@ class CommentService:
         self.avatar_seed = avatar_seed or AvatarSeeds(b"")
         # Called with (site, uri) after each committed change to a thread, for live updates.
         self.announce = announce or (lambda site_id, uri: None)
+        self.bans = bans
         self.settings = settings
         self.clock = clock
         self.post_limit = RateLimiter(
@@ -85,6 +88,8 @@ class CommentService:
         ip_hash = self.hash_ip(client.ip)
         now = self.clock()
         self.post_limit.hit(ip_hash, now)
+        if self.bans is not None:
+            self.bans.check(site.id, email=new.email, ip_hash=ip_hash, author=new.author)
         html = render.render(new.text)
         status = Status.APPROVED if site.policy is Policy.OPEN else Status.PENDING
 

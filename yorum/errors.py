@@ -14,7 +14,8 @@ The tree::
     │   ├── OriginNotAllowed    the request's Origin is not allowed for the site
     │   ├── InvalidEditToken    the edit token is wrong or belongs to another comment
     │   ├── EditWindowExpired   the edit token is right but the window has closed
-    │   └── ThreadLocked        the thread was locked by a moderator
+    │   ├── ThreadLocked        the thread was locked by a moderator
+    │   └── Banned              the author is banned from the site
     ├── Conflict                                                                 409
     │   ├── CommentDeleted      the comment is a deleted placeholder
     │   └── DuplicateComment    the same client posted the same text moments ago
@@ -113,6 +114,12 @@ class ThreadLocked(Forbidden):
     """The thread was locked by a moderator; no new comments."""
 
     code = "thread_locked"
+
+
+class Banned(Forbidden):
+    """The author (by e-mail, address or name) is banned from posting to the site."""
+
+    code = "banned"
 
 
 class Conflict(YorumError):

@@ -208,3 +208,24 @@ class AuditEntry:
     reason: str
     at: float
     uri: str | None = None
+
+
+class BanKind(enum.StrEnum):
+    """What a ban matches: an e-mail address, a client address (by its hash), or a name."""
+
+    EMAIL = "email"
+    IP = "ip"
+    NAME = "name"
+
+
+@dataclass(frozen=True)
+class Ban:
+    """One entry of a site's ban list."""
+
+    id: int
+    site_id: str
+    kind: BanKind
+    value: str  # a lower-case e-mail address, an address hash, or a name pattern (* and ?)
+    reason: str
+    created_at: float
+    expires_at: float | None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from yorum import keys
 from yorum.changes import RedisChanges
 from yorum.comments import CommentService
+from yorum.moderation.bans import BanList
 from yorum.moderation.queue import ModerationService
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.settings import Settings
@@ -26,6 +27,7 @@ class Services:
     sites: SiteService
     comments: CommentService
     moderation: ModerationService
+    bans: BanList
     changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
@@ -57,15 +59,18 @@ def build(
         migrate.upgrade(store)
     sites = SiteService(store, clock)
     changes = RedisChanges(settings.redis.url) if settings.redis.url else None
+    hash_ip = IpHasher(install_keys.ip_hash)
+    bans = BanList(store, hash_ip, clock)
     comments = CommentService(
         store,
         sites,
         EditTokens(install_keys.edit_tokens, settings.comments.edit_window),
-        IpHasher(install_keys.ip_hash),
+        hash_ip,
         settings.comments,
         clock,
         AvatarSeeds(install_keys.avatar),
         announce=changes.publish if changes else None,
+        bans=bans,
     )
     moderation = ModerationService(store, clock, announce=changes.publish if changes else None)
     return Services(
@@ -74,5 +79,6 @@ def build(
         sites=sites,
         comments=comments,
         moderation=moderation,
+        bans=bans,
         changes=changes,
     )

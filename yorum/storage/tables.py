@@ -110,3 +110,16 @@ audit_log = Table(
     Column("created_at", Float, nullable=False),
     Index(None, "site_id", "created_at"),
 )
+
+bans = Table(
+    "bans",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),  # email, ip (a keyed hash), name (a pattern)
+    Column("value", String(254), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=True),  # None: until lifted
+    Index(None, "site_id", "kind"),
+)
