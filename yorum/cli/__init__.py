@@ -1,0 +1,234 @@
+"""The ``yorum`` command: serve, migrate, check, and manage sites (moderation commands live
+in ``yorum.cli.moderation``).
+
+Scriptable and stable: deploy scripts drive it. Exit status 0 on success, 1 when the
+command could not do what was asked (with the reason on stderr), 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from yorum import __version__
+from yorum.cli.moderation import ban, comments, thread
+from yorum.cli.options import common, services_for, settings_for
+from yorum.errors import YorumError
+from yorum.models import FieldRule, Policy
+from yorum.services import build
+from yorum.settings import SECTIONS, Settings
+from yorum.storage import migrate as migrations
+from yorum.storage import redact_url
+
+_SERVE_SETTINGS = "YORUM_INTERNAL_SERVE_SETTINGS"  # hands settings to worker processes
+
+
+@click.group()
+@click.version_option(__version__, prog_name="yorum")
+def main() -> None:
+    """yorum: a self-hosted, privacy-first comment server."""
+
+
+@main.command()
+@common
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port to listen on (default 8080).")
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default 1).")
+def serve(
+    config: str | None,
+    data_dir: str | None,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+) -> None:
+    """Serve yorum over HTTP; a fresh data directory gets a database and a site `default`.
+
+    Example: yorum serve --host 0.0.0.0 --port 8080 --data-dir /var/lib/yorum
+    """
+    import uvicorn
+
+    settings = settings_for(config, data_dir, host=host, port=port, workers=workers)
+    services = services_for(settings)
+    site = services.sites.ensure_default()
+    services.close()
+    server = settings.server
+    click.echo(
+        f"yorum {__version__} serving http://{server.host}:{server.port} "
+        f"({server.workers} worker{'s' if server.workers > 1 else ''}; "
+        f"first site: {site.id})",
+        err=True,
+    )
+    os.environ[_SERVE_SETTINGS] = json.dumps(dataclasses.asdict(settings))
+    uvicorn.run(
+        "yorum.cli:app_factory",
+        factory=True,
+        host=server.host,
+        port=server.port,
+        workers=server.workers,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=True,
+        forwarded_allow_ips=server.forwarded_allow_ips,
+        access_log=False,  # access logs would record readers' addresses
+        timeout_graceful_shutdown=10,
+        log_level="info",
+    )
+
+
+def _limit_malloc_arenas(arenas: int = 2) -> None:
+    """Cap glibc's per-thread memory arenas before the thread pool starts.
+
+    By default glibc gives threads up to eight arenas per core, and a server whose pool
+    threads take turns at the database keeps tens of megabytes in them that it never
+    hands back. Two arenas cost nothing measurable in throughput (see bench/README.md).
+    Elsewhere than glibc this does nothing.
+    """
+    import ctypes
+    import ctypes.util
+
+    m_arena_max = -8
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(m_arena_max, arenas)
+    except (OSError, AttributeError):
+        pass
+
+
+def app_factory() -> Any:
+    """Build the app in a worker process from the settings ``serve`` resolved."""
+    from yorum.web import create_app
+
+    _limit_malloc_arenas()
+    raw = json.loads(os.environ[_SERVE_SETTINGS])
+    settings = Settings(**{name: cls(**raw[name]) for name, cls in SECTIONS.items()})
+    return create_app(build(settings, migrate_schema=False), close_on_shutdown=True)
+
+
+@main.command("migrate")
+@common
+def migrate_command(config: str | None, data_dir: str | None) -> None:
+    """Bring the database schema up to date (serve also does this on start).
+
+    Example: yorum migrate --config /etc/yorum/yorum.toml
+    """
+    services = services_for(settings_for(config, data_dir))
+    click.echo(f"database at revision {migrations.current(services.store)}")
+    services.close()
+
+
+@main.command()
+@common
+def check(config: str | None, data_dir: str | None) -> None:
+    """Validate the configuration and print every problem with its key.
+
+    Example: yorum check --config /etc/yorum/yorum.toml
+    """
+    settings = settings_for(config, data_dir)
+    click.echo(f"configuration ok; database: {redact_url(settings.database_url)}")
+
+
+@main.group()
+def site() -> None:
+    """Manage the sites this server hosts."""
+
+
+def _field_rule_option(name: str, what: str) -> Callable[..., Any]:
+    """``--NAME-field``: whether the site's comment form shows a field, and requires it."""
+    return click.option(
+        f"--{name}-field",
+        type=click.Choice([r.value for r in FieldRule]),
+        default=FieldRule.OPTIONAL.value,
+        show_default=True,
+        help=f"Whether the comment form shows {what} (hidden, optional or required).",
+    )
+
+
+@site.command("add")
+@common
+@click.argument("site_id", metavar="NAME")
+@click.option(
+    "--origin",
+    "origins",
+    multiple=True,
+    help="An origin allowed to embed the site (repeatable; default any origin, '*').",
+)
+@click.option("--title", default="", help="Human-readable name.")
+@click.option("--language", default="en", show_default=True, help="Default language tag.")
+@click.option(
+    "--policy",
+    type=click.Choice([p.value for p in Policy]),
+    default=Policy.OPEN.value,
+    show_default=True,
+    help="Moderation policy for new comments.",
+)
+@_field_rule_option("author", "the name field")
+@_field_rule_option("email", "the e-mail field")
+@_field_rule_option("website", "the website field")
+def site_add(
+    config: str | None,
+    data_dir: str | None,
+    site_id: str,
+    origins: tuple[str, ...],
+    title: str,
+    language: str,
+    policy: str,
+    author_field: str,
+    email_field: str,
+    website_field: str,
+) -> None:
+    """Add a site.
+
+    Example: yorum site add blog --origin https://blog.example.org --language tr
+    """
+    services = services_for(settings_for(config, data_dir))
+    try:
+        created = services.sites.add(
+            site_id,
+            name=title,
+            origins=origins or ("*",),
+            language=language,
+            policy=Policy(policy),
+            author_field=FieldRule(author_field),
+            email_field=FieldRule(email_field),
+            website_field=FieldRule(website_field),
+        )
+    except YorumError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        services.close()
+    click.echo(f"added site {created.id} ({', '.join(created.origins)})")
+
+
+@site.command("list")
+@common
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per site.")
+def site_list(config: str | None, data_dir: str | None, as_json: bool) -> None:
+    """List the sites.
+
+    Example: yorum site list --json
+    """
+    services = services_for(settings_for(config, data_dir))
+    sites = services.sites.list()
+    services.close()
+    if as_json:
+        rows = [
+            {"id": s.id, "name": s.name, "origins": list(s.origins), "language": s.language,
+             "policy": s.policy.value,
+             "fields": {f: s.field_rule(f).value for f in ("author", "email", "website")}}
+            for s in sites
+        ]  # fmt: skip
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for s in sites:
+        click.echo(f"{s.id}\t{s.language}\t{s.policy.value}\t{' '.join(s.origins)}\t{s.name}")
+
+
+main.add_command(comments)
+main.add_command(thread)
+main.add_command(ban)

@@ -1,0 +1,208 @@
+"""The moderation commands: ``yorum comments``, ``yorum thread`` and ``yorum ban``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import click
+
+from yorum.cli.options import common, services_for, settings_for
+from yorum.errors import YorumError
+from yorum.models import BanKind
+from yorum.moderation.queue import Action
+
+
+@click.group()
+def comments() -> None:
+    """Moderate comments: the queue of held ones, approving, rejecting, marking spam."""
+
+
+@comments.command("pending")
+@common
+@click.option("--site", "site_id", default="default", show_default=True, help="The site.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of lines.")
+def comments_pending(
+    config: str | None, data_dir: str | None, site_id: str, limit: int, as_json: bool
+) -> None:
+    """List comments held for moderation, oldest first.
+
+    Example: yorum comments pending --site blog
+    """
+    services = services_for(settings_for(config, data_dir))
+    try:
+        held = services.moderation.pending(site_id, limit)
+    finally:
+        services.close()
+    if as_json:
+        rows = [
+            {"id": h.comment.id, "uri": h.uri, "author": h.comment.author,
+             "email": h.comment.email, "text": h.comment.text_raw,
+             "created": h.comment.created_at}
+            for h in held
+        ]  # fmt: skip
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for h in held:
+        text = " ".join(h.comment.text_raw.split())
+        click.echo(f"{h.comment.id}\t{h.uri}\t{h.comment.author or '-'}\t{text[:80]}")
+
+
+def _moderate(action: Action) -> Callable[..., None]:
+    @common
+    @click.argument("ids", nargs=-1, required=True, type=click.IntRange(min=1))
+    @click.option("--reason", default="", help="Why, for the audit log.")
+    def command(
+        config: str | None, data_dir: str | None, ids: tuple[int, ...], reason: str
+    ) -> None:
+        services = services_for(settings_for(config, data_dir))
+        try:
+            done = services.moderation.act(action, ids, actor="cli", reason=reason)
+        except YorumError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            raise SystemExit(1) from None
+        finally:
+            services.close()
+        click.echo(f"{action.value}: {done} comment{'s' if done != 1 else ''}")
+
+    return command
+
+
+_MODERATION_HELP = {
+    Action.APPROVE: "Show held comments to readers.\n\nExample: yorum comments approve 12 13",
+    Action.REJECT: (
+        "Remove comments (a placeholder stays where one has replies).\n\n"
+        "Example: yorum comments reject 12 --reason 'off topic'"
+    ),
+    Action.SPAM: "Hide comments as spam (they are kept).\n\nExample: yorum comments spam 12",
+}
+for _action, _help in _MODERATION_HELP.items():
+    comments.command(_action.value, help=_help)(_moderate(_action))
+
+
+@click.group()
+def thread() -> None:
+    """Manage whole threads: lock one against new comments, or open it again."""
+
+
+def _lock_command(locked: bool) -> Callable[..., None]:
+    @common
+    @click.argument("uri")
+    @click.option("--site", "site_id", default="default", show_default=True, help="The site.")
+    @click.option("--reason", default="", help="Why, for the audit log.")
+    def command(
+        config: str | None, data_dir: str | None, uri: str, site_id: str, reason: str
+    ) -> None:
+        services = services_for(settings_for(config, data_dir))
+        try:
+            services.moderation.lock(site_id, uri, locked, actor="cli", reason=reason)
+        except YorumError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            raise SystemExit(1) from None
+        finally:
+            services.close()
+        click.echo(f"{'locked' if locked else 'unlocked'}: {site_id} {uri}")
+
+    return command
+
+
+thread.command(
+    "lock",
+    help="Close a thread to new comments; readers still see it.\n\n"
+    "Example: yorum thread lock /posts/hello --site blog --reason flood",
+)(_lock_command(True))
+thread.command(
+    "unlock",
+    help="Open a locked thread to new comments again.\n\nExample: yorum thread unlock /posts/hello",
+)(_lock_command(False))
+
+
+@click.group()
+def ban() -> None:
+    """A site's ban list: e-mail addresses, client addresses (kept only as hashes), names."""
+
+
+@ban.command("add")
+@common
+@click.option("--site", "site_id", default="default", show_default=True, help="The site.")
+@click.option("--email", help="Ban this e-mail address.")
+@click.option("--ip", help="Ban this client address (only its keyed hash is stored).")
+@click.option("--name", help="Ban author names matching this pattern (* and ?, any case).")
+@click.option("--days", type=click.FloatRange(min=0, min_open=True), help="Lift it after this.")
+@click.option("--reason", default="", help="Why, for the audit log.")
+def ban_add(
+    config: str | None,
+    data_dir: str | None,
+    site_id: str,
+    email: str | None,
+    ip: str | None,
+    name: str | None,
+    days: float | None,
+    reason: str,
+) -> None:
+    """Ban an author from posting to a site.
+
+    Example: yorum ban add --site blog --email spam@example.org --days 30
+    """
+    given = [(k, v) for k, v in (("email", email), ("ip", ip), ("name", name)) if v]
+    if len(given) != 1:
+        raise click.UsageError("Give exactly one of --email, --ip or --name.")
+    kind, value = given[0]
+    services = services_for(settings_for(config, data_dir))
+    try:
+        ban_id = services.bans.add(
+            site_id, BanKind(kind), value, actor="cli", reason=reason, days=days
+        )
+    except YorumError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        services.close()
+    click.echo(f"ban {ban_id} added")
+
+
+@ban.command("list")
+@common
+@click.option("--site", "site_id", default="default", show_default=True, help="The site.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of lines.")
+def ban_list(config: str | None, data_dir: str | None, site_id: str, as_json: bool) -> None:
+    """List the bans in force.
+
+    Example: yorum ban list --site blog
+    """
+    services = services_for(settings_for(config, data_dir))
+    try:
+        active = services.bans.active(site_id)
+    finally:
+        services.close()
+    if as_json:
+        rows = [{"id": b.id, "kind": b.kind.value, "value": b.value, "reason": b.reason,
+                 "expires": b.expires_at} for b in active]  # fmt: skip
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for b in active:
+        click.echo(f"{b.id}\t{b.kind.value}\t{b.value}\t{b.expires_at or '-'}\t{b.reason}")
+
+
+@ban.command("remove")
+@common
+@click.argument("ban_id", type=click.IntRange(min=1))
+@click.option("--site", "site_id", default="default", show_default=True, help="The site.")
+@click.option("--reason", default="", help="Why, for the audit log.")
+def ban_remove(
+    config: str | None, data_dir: str | None, ban_id: int, site_id: str, reason: str
+) -> None:
+    """Lift a ban.
+
+    Example: yorum ban remove 3 --site blog
+    """
+    services = services_for(settings_for(config, data_dir))
+    try:
+        services.bans.lift(site_id, ban_id, actor="cli", reason=reason)
+    except YorumError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        services.close()
+    click.echo(f"ban {ban_id} lifted")
