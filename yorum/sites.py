@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import fields, replace
 from urllib.parse import urlsplit
 
 from yorum.errors import Conflict, Invalid, OriginNotAllowed, UnknownSite
@@ -81,6 +82,37 @@ class SiteService:
             if site_rows.get(tx, site_id) is not None:
                 raise Conflict(f"A site named {site_id!r} exists already.", field="site")
             site_rows.insert(tx, site)
+        return site
+
+    def update(self, site_id: str, **changes: object) -> Site:
+        """Change some of a site's settings (any ``Site`` field but ``id`` and ``created_at``).
+
+        Values are checked as ``add`` checks them; ``UnknownSite`` if there is no such site.
+        """
+        settable = {f.name for f in fields(Site)} - {"id", "created_at"}
+        unknown = sorted(set(changes) - settable)
+        if unknown:
+            raise Invalid(f"Sites have no setting {unknown[0]!r}.", field=unknown[0])
+        if "language" in changes and not LANGUAGE.match(str(changes["language"])):
+            raise Invalid(
+                f"{changes['language']!r} is not a language tag like 'en' or 'pt-BR'",
+                field="language",
+            )
+        if "origins" in changes:
+            origins = changes["origins"]
+            assert isinstance(origins, (list, tuple))
+            if not origins:
+                raise Invalid("A site needs at least one origin (or '*').", field="origins")
+            changes["origins"] = tuple(dict.fromkeys(normalize_origin(str(o)) for o in origins))
+        if "name" in changes:
+            changes["name"] = str(changes["name"])[:200] or site_id
+        with self.store.write() as tx:
+            site = site_rows.get(tx, site_id)
+            if site is None:
+                raise UnknownSite(f"There is no site {site_id!r}.", field="site")
+            site = replace(site, **changes)  # type: ignore[arg-type]
+            site_rows.update(tx, site)
+        self._cache.pop(site_id, None)
         return site
 
     def ensure_default(self) -> Site:
