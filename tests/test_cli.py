@@ -81,3 +81,29 @@ def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
     env = {"YORUM_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
     code, _, err = run("site", "list", "--data-dir", str(tmp_path), env=env)
     assert code == 1 and err.startswith("error: cannot open the database")
+
+
+def test_site_set_changes_only_what_is_named(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    run("site", "add", "blog", "--origin", "https://blog.example", "--data-dir", data)
+    code, out, _ = run(
+        "site", "set", "blog", "--policy", "hold_all", "--email-field", "required",
+        "--data-dir", data,
+    )  # fmt: skip
+    assert code == 0 and "policy" in out
+    _, out, _ = run("site", "list", "--json", "--data-dir", data)
+    (blog,) = [s for s in json.loads(out) if s["id"] == "blog"]
+    assert blog["policy"] == "hold_all"
+    assert blog["origins"] == ["https://blog.example"]
+    assert blog["fields"]["email"] == "required"
+
+
+def test_site_set_refuses_bad_values_and_nothing_to_do(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    run("site", "add", "blog", "--data-dir", data)
+    code, _, err = run("site", "set", "blog", "--origin", "ftp://x", "--data-dir", data)
+    assert code == 1 and "error:" in err
+    code, _, err = run("site", "set", "nope", "--title", "x", "--data-dir", data)
+    assert code == 1 and "no site" in err
+    code, _, _ = run("site", "set", "blog", "--data-dir", data)
+    assert code == 2

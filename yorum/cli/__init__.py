@@ -205,6 +205,77 @@ def site_add(
     click.echo(f"added site {created.id} ({', '.join(created.origins)})")
 
 
+def _field_rule_change(name: str, what: str) -> Callable[..., Any]:
+    """``--NAME-field`` for ``site set``: no default, so an absent option changes nothing."""
+    return click.option(
+        f"--{name}-field",
+        type=click.Choice([r.value for r in FieldRule]),
+        help=f"Whether the comment form shows {what} (hidden, optional or required).",
+    )
+
+
+@site.command("set")
+@common
+@click.argument("site_id", metavar="NAME")
+@click.option(
+    "--origin",
+    "origins",
+    multiple=True,
+    help="Replace the allowed origins (repeatable; '*' for any origin).",
+)
+@click.option("--title", help="Human-readable name.")
+@click.option("--language", help="Default language tag.")
+@click.option(
+    "--policy",
+    type=click.Choice([p.value for p in Policy]),
+    help="Moderation policy for new comments.",
+)
+@_field_rule_change("author", "the name field")
+@_field_rule_change("email", "the e-mail field")
+@_field_rule_change("website", "the website field")
+def site_set(
+    config: str | None,
+    data_dir: str | None,
+    site_id: str,
+    origins: tuple[str, ...],
+    title: str | None,
+    language: str | None,
+    policy: str | None,
+    author_field: str | None,
+    email_field: str | None,
+    website_field: str | None,
+) -> None:
+    """Change a site's settings; options left out keep their value.
+
+    Example: yorum site set blog --policy hold_all --origin https://blog.example.org
+    """
+    changes: dict[str, object] = {}
+    if origins:
+        changes["origins"] = origins
+    if title is not None:
+        changes["name"] = title
+    if language is not None:
+        changes["language"] = language
+    if policy is not None:
+        changes["policy"] = Policy(policy)
+    rules = {"author": author_field, "email": email_field, "website": website_field}
+    for name, rule in rules.items():
+        if rule is not None:
+            changes[f"{name}_field"] = FieldRule(rule)
+    if not changes:
+        click.echo("error: nothing to change; see yorum site set --help", err=True)
+        raise SystemExit(2)
+    services = services_for(settings_for(config, data_dir))
+    try:
+        changed = services.sites.update(site_id, **changes)
+    except YorumError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        services.close()
+    click.echo(f"changed site {changed.id}: {', '.join(sorted(changes))}")
+
+
 @site.command("list")
 @common
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per site.")
