@@ -22,6 +22,9 @@ from yorum.web import create_app
 
 PG_URL = os.environ.get("YORUM_TEST_DATABASE_URL", "")
 
+# Abuse settings that let every comment through the gate.
+OPEN_GATE = {"client_rate": "", "thread_rate": "", "proof_of_work": False, "min_submit_seconds": 0}
+
 
 class FakeClock:
     """A clock tests move by hand, so windows and ages need no sleeping."""
@@ -64,14 +67,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def settings(tmp_path: Path, database_url: str) -> Settings:
     """Default settings on a temporary data directory and the database under test.
 
-    Posting is not rate-limited here, since tests post fast from one address;
-    the limit has tests of its own.
+    Posting is not rate-limited here and needs no proof of work, since tests post fast
+    from one address; the gate has tests of its own (tests/test_abuse.py).
     """
     return with_overrides(
         Settings(),
         server={"data_dir": str(tmp_path / "data")},
         database={"url": database_url},
-        comments={"post_rate_per_minute": 0},
+        abuse=OPEN_GATE,
     )
 
 

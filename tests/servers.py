@@ -41,7 +41,12 @@ class Server:
         env = {
             **os.environ,
             "YORUM_DATABASE_URL": self.database_url,
-            "YORUM_COMMENTS_POST_RATE_PER_MINUTE": "0",  # many posts from one address
+            # Many quick posts from one address, without proof of work (tests/test_abuse.py
+            # starts servers with the gate closed).
+            "YORUM_ABUSE_CLIENT_RATE": "",
+            "YORUM_ABUSE_THREAD_RATE": "",
+            "YORUM_ABUSE_PROOF_OF_WORK": "false",
+            "YORUM_ABUSE_MIN_SUBMIT_SECONDS": "0",
             **self.env,
         }
         self.log = self.data_dir.parent / "serve.log"

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from tests.conftest import FakeClock
+from tests.conftest import OPEN_GATE, FakeClock
 from yorum.cli import main
 from yorum.errors import Banned, CommentNotFound, Invalid, NotFound, ThreadLocked
 from yorum.models import BanKind, ClientInfo, NewComment, Policy
@@ -80,7 +80,7 @@ def test_the_command_line_moderates(tmp_path: Path) -> None:
     from yorum.services import build
     from yorum.settings import Settings, with_overrides
 
-    svc = build(with_overrides(Settings(), server={"data_dir": data}))
+    svc = build(with_overrides(Settings(), server={"data_dir": data}, abuse=OPEN_GATE))
     first, second = held(svc, "first held"), held(svc, "second held")
     svc.close()
     code, out, _ = run("comments", "pending", "--site", "careful", "--json")
@@ -127,7 +127,7 @@ def test_locking_from_the_command_line(tmp_path: Path) -> None:
     from yorum.services import build
     from yorum.settings import Settings, with_overrides
 
-    svc = build(with_overrides(Settings(), server={"data_dir": data}))
+    svc = build(with_overrides(Settings(), server={"data_dir": data}, abuse=OPEN_GATE))
     svc.sites.ensure_default()
     svc.comments.post(NewComment(site_id="default", uri="/a", text="x"), ClientInfo("10.0.0.1"))
     svc.close()

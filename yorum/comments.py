@@ -12,11 +12,14 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 
 from yorum import listing, render
+from yorum.abuse import Gate
+from yorum.abuse.proof import Challenge
 from yorum.errors import (
     CommentDeleted,
     CommentNotFound,
     DuplicateComment,
     Invalid,
+    ProofReplayed,
     ThreadLocked,
 )
 from yorum.models import (
@@ -37,11 +40,11 @@ from yorum.models import (
 )
 from yorum.moderation.bans import BanList
 from yorum.privacy import AvatarSeeds, IpHasher
-from yorum.ratelimit import RateLimiter
 from yorum.settings import CommentSettings
 from yorum.sites import SiteService
 from yorum.storage import Store, Tx
 from yorum.storage import comments as comment_rows
+from yorum.storage import proofs as proof_rows
 from yorum.storage import threads as thread_rows
 from yorum.tokens import EditTokens
 
@@ -58,6 +61,7 @@ class CommentService:
         tokens: EditTokens,
         hash_ip: IpHasher,
         settings: CommentSettings,
+        gate: Gate,
         clock: Callable[[], float] = time.time,
         avatar_seed: AvatarSeeds | None = None,
         announce: Callable[[str, str], None] | None = None,
@@ -73,9 +77,8 @@ class CommentService:
         self.bans = bans
         self.settings = settings
         self.clock = clock
-        self.post_limit = RateLimiter(
-            settings.post_rate_per_minute, settings.post_burst, "post comments"
-        )
+        self.gate = gate
+        self._posts = 0
         self._versions: dict[tuple[str, str], tuple[int, tuple[int, int]]] = {}
         self._versions_lock = threading.Lock()
 
@@ -87,11 +90,14 @@ class CommentService:
         new = self._apply_field_rules(site, new)
         ip_hash = self.hash_ip(client.ip)
         now = self.clock()
-        self.post_limit.hit(ip_hash, now)
+        admission = self.gate.admit(site.id, new.uri, ip_hash, client)
         if self.bans is not None:
             self.bans.check(site.id, email=new.email, ip_hash=ip_hash, author=new.author)
         html = render.render(new.text)
-        status = Status.APPROVED if site.policy is Policy.OPEN else Status.PENDING
+        held = site.policy is not Policy.OPEN or admission.hold
+        status = Status.PENDING if held else Status.APPROVED
+        self._posts += 1
+        tidy = self._posts % 256 == 0
 
         def store(tx: Tx) -> tuple[Comment, Thread]:
             thread = thread_rows.get_or_create(tx, site.id, new.uri, new.title, now)
@@ -104,6 +110,11 @@ class CommentService:
             since = now - self.settings.duplicate_window
             if comment_rows.recent_duplicate(tx, thread.id, ip_hash, new.text, since):
                 raise DuplicateComment("You posted this comment already.", field="text")
+            proof = admission.proof
+            if proof is not None and not proof_rows.use(tx, proof.signature, proof.expires_at):
+                raise ProofReplayed("This solution was used already.", field="altcha")
+            if tidy:
+                proof_rows.forget_expired(tx, now)
             comment = comment_rows.insert(
                 tx,
                 thread_id=thread.id,
@@ -353,6 +364,15 @@ class CommentService:
                 return []
             comments = comment_rows.list_for_thread(tx, thread.id, (Status.APPROVED,))
         return sorted(comments, key=lambda c: (c.created_at, c.id), reverse=True)[:limit]
+
+    def challenge(self, site_id: str, origin: str | None = None) -> Challenge:
+        """A proof-of-work challenge for a comment on the site, harder under a flood."""
+        self.sites.for_origin(site_id, origin)
+        return self.gate.challenge(site_id)
+
+    def form_stamp(self, site_id: str) -> str:
+        """The signed render time to put in a plain comment form shown now."""
+        return self.gate.form_stamp(site_id)
 
     @staticmethod
     def preview(text: str) -> str:

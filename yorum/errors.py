@@ -15,7 +15,13 @@ The tree::
     │   ├── InvalidEditToken    the edit token is wrong or belongs to another comment
     │   ├── EditWindowExpired   the edit token is right but the window has closed
     │   ├── ThreadLocked        the thread was locked by a moderator
-    │   └── Banned              the author is banned from the site
+    │   ├── Banned              the author is banned from the site
+    │   ├── ProofMissing        no proof-of-work solution came with the comment
+    │   ├── ProofInvalid        the solution is forged, wrong, or for another site
+    │   ├── ProofExpired        the challenge was solved too late
+    │   ├── ProofReplayed       the solution was used already
+    │   ├── LooksAutomated      a field no person fills in was filled in
+    │   └── TooFast             the form was sent too soon after it was shown
     ├── Conflict                                                                 409
     │   ├── CommentDeleted      the comment is a deleted placeholder
     │   └── DuplicateComment    the same client posted the same text moments ago
@@ -120,6 +126,42 @@ class Banned(Forbidden):
     """The author (by e-mail, address or name) is banned from posting to the site."""
 
     code = "banned"
+
+
+class ProofMissing(Forbidden):
+    """The site asks for a solved proof-of-work challenge and none came."""
+
+    code = "pow_required"
+
+
+class ProofInvalid(Forbidden):
+    """The proof-of-work solution is malformed, forged, wrong, or for another site."""
+
+    code = "pow_invalid"
+
+
+class ProofExpired(Forbidden):
+    """The challenge expired before the solution was used."""
+
+    code = "pow_expired"
+
+
+class ProofReplayed(Forbidden):
+    """The proof-of-work solution was used for a comment already; each works once."""
+
+    code = "pow_replayed"
+
+
+class LooksAutomated(Forbidden):
+    """The form's hidden trap field was filled in, as only programs do."""
+
+    code = "automated"
+
+
+class TooFast(Forbidden):
+    """The comment came sooner after the form was shown than a person could write it."""
+
+    code = "too_fast"
 
 
 class Conflict(YorumError):

@@ -70,6 +70,10 @@ _EN: dict[str, str] = {
     "error.unknown_site": "There is no such site on this server.",
     "error.payload_too_large": "What you sent is too large.",
     "error.bad_request": "The form could not be read. Please try again.",
+    "error.automated": "This comment looks automated and was not accepted.",
+    "error.too_fast": "That was quick! Please take a few seconds to write, then send again.",
+    "error.stale_form": "This form is too old. Please send it again.",
+    "form.trap": "Leave this field empty",
     "error": "Something is wrong with this value.",
 }
 
@@ -131,6 +135,10 @@ _TR: dict[str, str] = {
     "error.unknown_site": "Bu sunucuda böyle bir site yok.",
     "error.payload_too_large": "Gönderdiğiniz şey çok büyük.",
     "error.bad_request": "Form okunamadı. Lütfen yeniden deneyin.",
+    "error.automated": "Bu yorum otomatik gönderilmiş görünüyor ve kabul edilmedi.",
+    "error.too_fast": "Çok hızlıydı! Lütfen birkaç saniye ayırıp yeniden gönderin.",
+    "error.stale_form": "Bu form çok eski. Lütfen yeniden gönderin.",
+    "form.trap": "Bu alanı boş bırakın",
     "error": "Bu değerde bir sorun var.",
 }
 

@@ -24,6 +24,7 @@ class Keys:
     edit_tokens: bytes
     ip_hash: bytes
     avatar: bytes
+    challenges: bytes  # signs proof-of-work challenges and the plain page's form stamps
 
     @classmethod
     def from_secret(cls, secret: bytes) -> Keys:
@@ -36,6 +37,7 @@ class Keys:
             edit_tokens=derive("yorum edit tokens"),
             ip_hash=derive("yorum ip hash"),
             avatar=derive("yorum avatar"),
+            challenges=derive("yorum challenges"),
         )
 
 

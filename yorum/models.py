@@ -143,6 +143,10 @@ class ClientInfo:
 
     ip: str
     origin: str | None = None
+    proof: str | None = None  # a solved proof-of-work challenge (ALTCHA payload)
+    page: bool = False  # posted through the plain page's form, not the JSON API
+    form_stamp: str | None = None  # the plain form's signed render time
+    trap: str = ""  # the hidden field people leave empty
 
 
 @dataclass(frozen=True)

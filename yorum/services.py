@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from yorum import keys
+from yorum.abuse import Gate
 from yorum.changes import RedisChanges
 from yorum.comments import CommentService
 from yorum.moderation.bans import BanList
@@ -67,6 +68,7 @@ def build(
         EditTokens(install_keys.edit_tokens, settings.comments.edit_window),
         hash_ip,
         settings.comments,
+        Gate(settings.abuse, install_keys.challenges, settings.redis.url, clock),
         clock,
         AvatarSeeds(install_keys.avatar),
         announce=changes.publish if changes else None,

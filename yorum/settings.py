@@ -81,13 +81,50 @@ class CommentSettings:
     duplicate_window: int = _setting(
         60, "Seconds during which the same text from the same client is refused.", minimum=0
     )
-    post_rate_per_minute: int = _setting(
-        20,
-        "Comments one client (by address) may post per minute, per process; 0: no limit.",
-        minimum=0,
+
+
+@dataclass(frozen=True)
+class AbuseSettings:
+    """Gatekeeping before a comment exists: rate limits, proof of work, form checks."""
+
+    client_rate: str = _setting(
+        "5/10 seconds; 20/minute; 300/day",
+        "Comments one client (by address) may post, as limits separated by ';' "
+        "(N/second, N/minute, N/10 seconds, N/hour, N/day); empty: no limit.",
     )
-    post_burst: int = _setting(
-        10, "Comments one client may post in a quick burst before that rate applies.", minimum=1
+    thread_rate: str = _setting(
+        "60/minute",
+        "Comments one thread takes from all clients together, in the same form; empty: no limit.",
+    )
+    proof_of_work: bool = _setting(
+        True,
+        "Require a solved proof-of-work challenge (ALTCHA format) with each comment posted "
+        "through the API; comments from the page without JavaScript are held instead.",
+    )
+    pow_max_number: int = _setting(
+        50000,
+        "Normal difficulty: the largest number a challenge may hide (about half of it is "
+        "tried on average).",
+        minimum=1000,
+        maximum=10_000_000,
+    )
+    pow_flood_posts: int = _setting(
+        30,
+        "Comment attempts a minute on one site above which challenges get harder.",
+        minimum=1,
+    )
+    pow_max_factor: int = _setting(
+        16, "How many times harder than normal a challenge gets under a flood.", minimum=1
+    )
+    challenge_ttl: int = _setting(
+        600, "Seconds a challenge may be solved and used in.", minimum=30, maximum=86400
+    )
+    min_submit_seconds: int = _setting(
+        3,
+        "Least seconds between showing the form (or fetching the challenge) and posting; "
+        "faster posts are refused as automated. 0: no minimum.",
+        minimum=0,
+        maximum=600,
     )
 
 
@@ -117,6 +154,7 @@ class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     comments: CommentSettings = field(default_factory=CommentSettings)
+    abuse: AbuseSettings = field(default_factory=AbuseSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
     redis: RedisSettings = field(default_factory=RedisSettings)
 
@@ -137,6 +175,7 @@ SECTIONS: dict[str, type] = {
     "server": ServerSettings,
     "database": DatabaseSettings,
     "comments": CommentSettings,
+    "abuse": AbuseSettings,
     "cache": CacheSettings,
     "redis": RedisSettings,
 }
@@ -228,6 +267,10 @@ def load(path: str | Path | None = None, environ: Mapping[str, str] | None = Non
     redis_url = sections["redis"].url
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         problems.append(f"redis.url: expected redis://, rediss:// or unix://, got {redis_url!r}")
+    for key in ("client_rate", "thread_rate"):
+        problem = rate_problem(getattr(sections["abuse"], key))
+        if problem:
+            problems.append(f"abuse.{key}: {problem} ({source})")
     comments = sections["comments"]
     if comments.page_size > comments.max_page_size:
         problems.append(
@@ -237,6 +280,19 @@ def load(path: str | Path | None = None, environ: Mapping[str, str] | None = Non
     if problems:
         raise SettingsError(problems)
     return Settings(**sections)
+
+
+def rate_problem(text: str) -> str | None:
+    """What is wrong with a rate-limit string like ``5/10 seconds; 20/minute``, if anything."""
+    if not text.strip():
+        return None
+    from limits import parse_many  # here, so loading settings stays cheap elsewhere
+
+    try:
+        parse_many(text)
+    except ValueError:
+        return f"expected limits like '5/10 seconds; 20/minute', got {text!r}"
+    return None
 
 
 def _coerce(value: Any, type_name: str, minimum: int | None, maximum: int | None) -> Any:

@@ -31,6 +31,7 @@ VALID: dict[str, dict[str, Any]] = {
     "thread_feed": {"site": "default", "uri": "/t"},
     "events": {"site": "default", "uri": "/t"},
     "site_config": {"site": "default"},
+    "challenge": {"site": "default"},
     "preview": {"text": "fine"},
 }  # fmt: skip
 

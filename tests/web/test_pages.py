@@ -19,8 +19,18 @@ from yorum.web import create_app
 PAGE = "/t/default"
 
 
+def form_stamp(client: TestClient, path: str = PAGE, uri: str = "/a") -> str:
+    """The stamp of the form on the page, as a browser would send it back."""
+    page = client.get(path, params={"uri": uri})
+    found = re.search(r'name="stamp" value="([^"]+)"', page.text)
+    assert found, "the form carries a stamp"
+    return found.group(1)
+
+
 def form_post(client: TestClient, path: str = PAGE, **fields: str) -> object:
     data = {"uri": "/a", **fields}
+    if "stamp" not in data and path.startswith("/t/"):
+        data["stamp"] = form_stamp(client, path, data["uri"])
     return client.post(path, data=data, follow_redirects=False)
 
 
@@ -136,7 +146,7 @@ def test_forms_from_other_sites_are_refused(services: Services, client: TestClie
     for origin in ("http://testserver", "https://blog.example.org"):
         ok = client.post(
             "/t/blog",
-            data={"uri": "/a", "text": f"from {origin}"},
+            data={"uri": "/a", "text": f"from {origin}", "stamp": form_stamp(client, "/t/blog")},
             headers={"origin": origin},
             follow_redirects=False,
         )
@@ -215,8 +225,7 @@ def test_every_catalog_has_every_message() -> None:
 
 @pytest.fixture
 def limited(settings: Settings, clock: FakeClock) -> Iterator[TestClient]:
-    limits = {"post_rate_per_minute": 1, "post_burst": 1}
-    svc = build(with_overrides(settings, comments=limits), clock=clock)
+    svc = build(with_overrides(settings, abuse={"client_rate": "1/minute"}), clock=clock)
     svc.sites.ensure_default()
     with TestClient(create_app(svc)) as client:
         yield client
@@ -252,7 +261,7 @@ def test_behind_a_proxy_the_public_url_counts_as_this_server(
     with TestClient(create_app(svc)) as client:
         response = client.post(
             "/t/blog",
-            data={"uri": "/a", "text": "through the proxy"},
+            data={"uri": "/a", "text": "through the proxy", "stamp": form_stamp(client, "/t/blog")},
             headers={"origin": "https://comments.example.org"},
             follow_redirects=False,
         )
@@ -262,9 +271,10 @@ def test_behind_a_proxy_the_public_url_counts_as_this_server(
 
 def test_a_locked_thread_shows_no_form(services: Services, client: TestClient) -> None:
     form_post(client, text="before the lock")
+    stamp = form_stamp(client)  # a form still open in some reader's browser
     services.moderation.lock("default", "/a", True, actor="ann")
     page = client.get(PAGE, params={"uri": "/a"}).text
     assert "This thread is closed to new comments." in page
     assert "<form" not in page and "Reply</a>" not in page
-    refused = form_post(client, text="after the lock")
+    refused = form_post(client, text="after the lock", stamp=stamp)
     assert refused.status_code == 403  # type: ignore[attr-defined]

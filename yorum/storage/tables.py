@@ -123,3 +123,12 @@ bans = Table(
     Column("expires_at", Float, nullable=True),  # None: until lifted
     Index(None, "site_id", "kind"),
 )
+
+used_proofs = Table(
+    "used_proofs",
+    metadata,
+    # The HMAC of a proof-of-work challenge whose solution came with a comment.
+    Column("signature", String(64), primary_key=True),
+    Column("expires_at", Float, nullable=False),
+    Index(None, "expires_at"),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -78,8 +79,10 @@ async def thread(request: Request) -> Response:
 
 async def create_comment(request: Request) -> Response:
     """Post a comment: 201 when it is visible, 202 when it is held for moderation."""
-    new = schemas.new_comment(forms(request).new_comment.parse(await body(request)))
-    posted = await concurrency.blocking(services(request).comments.post, new, client(request))
+    data = forms(request).new_comment.parse(await body(request))
+    new = schemas.new_comment(data)
+    who = replace(client(request), proof=data["altcha"], trap=data["url"])
+    posted = await concurrency.blocking(services(request).comments.post, new, who)
     status = 201 if posted.comment.is_visible else 202
     return json_response(request, present.present_posted(posted), status)
 
@@ -170,7 +173,22 @@ async def site_config(request: Request) -> Response:
     site = await concurrency.read(
         svc, svc.sites.for_origin, q["site"], request.headers.get("origin")
     )
-    return json_response(request, present.present_site_config(site, svc.settings.comments))
+    config = present.present_site_config(
+        site, svc.settings.comments, svc.settings.abuse.proof_of_work
+    )
+    return json_response(request, config)
+
+
+async def challenge(request: Request) -> Response:
+    """A fresh proof-of-work challenge for a comment on the site (never cached)."""
+    q = query(request, "challenge")
+    svc = services(request)
+    issued = await concurrency.read(
+        svc, svc.comments.challenge, q["site"], request.headers.get("origin")
+    )
+    response = json_response(request, issued.as_json())
+    response.headers["cache-control"] = "no-store"
+    return response
 
 
 async def preview(request: Request) -> Response:

@@ -36,7 +36,7 @@ from yorum.web.present import iso
 from yorum.web.responses import read_body
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
-FORM_FIELDS = ("uri", "text", "author", "email", "website", "parent", "title")
+FORM_FIELDS = ("uri", "text", "author", "email", "website", "parent", "title", "stamp")
 _INPUTS = ("text", "author", "email", "website")  # the fields the reader sees
 SECURITY_HEADERS = {
     "content-security-policy": (
@@ -98,7 +98,13 @@ async def post_comment(request: Request) -> Response:
         multi = {key: [value] for key, value in values.items()}
         new = schemas.new_comment(forms(request).new_comment.parse_query(values, multi))
         # The origin was checked above against this server as well as the site's pages.
-        reader = ClientInfo(ip=client(request).ip, origin=None)
+        reader = ClientInfo(
+            ip=client(request).ip,
+            origin=None,
+            page=True,
+            form_stamp=params.get("stamp"),
+            trap=params.get("url", ""),
+        )
         posted = await concurrency.blocking(svc.comments.post, new, reader)
     except (OriginNotAllowed, BadRequest, UnsupportedMediaType, PayloadTooLarge) as exc:
         return error_page(request, exc)
@@ -195,6 +201,9 @@ async def render(
         link=lambda **extra: f"/t/{site_id}?{urlencode({**base, **extra})}",
         action=f"/t/{site_id}",
         form=form,
+        # A form shown again after a mistake keeps its first stamp: the reader has had it
+        # that long already.
+        stamp=form.values.get("stamp") or svc.comments.form_stamp(site_id),
         notice=notice and t(notice),
         replying=replying,
         lang_param=query.get("lang", ""),

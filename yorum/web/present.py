@@ -305,11 +305,30 @@ SITE_CONFIG_SCHEMA: dict[str, Any] = {
         },
         "edit_window": {"type": "integer", "description": "Seconds an author may edit."},
         "max_text_length": {"type": "integer"},
+        "proof_of_work": {
+            "type": "boolean",
+            "description": "Whether a comment needs a solved challenge from /api/challenge.",
+        },
+    },
+}
+
+CHALLENGE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "A proof-of-work challenge in the ALTCHA format: find the number n "
+    "(0 <= n <= maxnumber) with SHA-256(salt + n) = challenge, then send base64 JSON "
+    "{algorithm, challenge, number, salt, signature, took} as the comment's `altcha`.",
+    "required": ["algorithm", "challenge", "maxnumber", "salt", "signature"],
+    "properties": {
+        "algorithm": {"const": "SHA-256"},
+        "challenge": {"type": "string", "description": "Hex SHA-256 to find."},
+        "maxnumber": {"type": "integer", "description": "Largest number to try."},
+        "salt": {"type": "string", "description": "Carries ?expires= (unix time)."},
+        "signature": {"type": "string", "description": "The server's HMAC of the challenge."},
     },
 }
 
 
-def present_site_config(site: Site, limits: CommentSettings) -> dict[str, Any]:
+def present_site_config(site: Site, limits: CommentSettings, proof_of_work: bool) -> dict[str, Any]:
     """The public side of a site: its form's fields and limits (never its origins)."""
     return {
         "site": site.id,
@@ -318,6 +337,7 @@ def present_site_config(site: Site, limits: CommentSettings) -> dict[str, Any]:
         "fields": {name: site.field_rule(name).value for name in ("author", "email", "website")},
         "edit_window": limits.edit_window,
         "max_text_length": limits.max_text_length,
+        "proof_of_work": proof_of_work,
     }
 
 
@@ -333,5 +353,6 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "Deleted": DELETED_SCHEMA,
     "PreviewResult": PREVIEW_SCHEMA,
     "SiteConfig": SITE_CONFIG_SCHEMA,
+    "Challenge": CHALLENGE_SCHEMA,
     "Error": ERROR_SCHEMA,
 }

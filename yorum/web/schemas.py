@@ -67,6 +67,14 @@ class RequestSchemas:
                 website,
                 Field("parent", Int(), False, "Id of the comment this replies to."),
                 Field("title", Str(300), False, "Page title, stored with a new thread.", ""),
+                Field(
+                    "altcha",
+                    Str(2048),
+                    False,
+                    "A solved proof-of-work challenge from GET /api/challenge: the base64 "
+                    "ALTCHA payload. Required unless the install switches proof of work off.",
+                ),
+                Field("url", Str(512), False, "Leave empty: a trap for programs.", ""),
             ],
         )
         # An edit leaves absent fields as they are.
@@ -88,6 +96,7 @@ class RequestSchemas:
         self.thread_feed = Schema("ThreadFeedQuery", [SITE, URI])
         self.events = Schema("EventsQuery", [SITE, URI])
         self.site_config = Schema("SiteQuery", [SITE])
+        self.challenge = Schema("ChallengeQuery", [SITE])
         self.preview = Schema("Preview", [text])
 
 
