@@ -92,7 +92,8 @@ def test_challenges_follow_the_altcha_format(api: TestClient) -> None:
 def test_a_solution_works_once(api: TestClient, clock: FakeClock) -> None:
     proof = solve(challenge(api))
     clock.advance(3)
-    assert send(api, proof).status_code == 201
+    sent = send(api, proof)
+    assert sent.status_code == 201, sent.text
     replayed = send(api, proof, text="again")
     assert replayed.status_code == 403
     assert replayed.json() == {
@@ -164,7 +165,8 @@ def test_sending_sooner_than_a_person_writes_is_refused(api: TestClient, clock: 
     refused = send(api, proof)
     assert refused.status_code == 403 and refused.json()["error"] == "too_fast"
     clock.advance(2)
-    assert send(api, proof).status_code == 201
+    sent = send(api, proof)
+    assert sent.status_code == 201, sent.text
 
 
 def test_the_trap_field_refuses_programs(api: TestClient, clock: FakeClock) -> None:

@@ -14,7 +14,9 @@ def use(tx: Tx, signature: str, expires_at: float) -> bool:
     values = {"signature": signature, "expires_at": expires_at}
     dialect = postgresql if tx.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(used_proofs).values(values).on_conflict_do_nothing()
-    return tx.execute(statement).rowcount == 1
+    # RETURNING rather than rowcount, which psycopg leaves at -1 for this statement.
+    inserted = tx.execute(statement.returning(used_proofs.c.signature)).first()
+    return inserted is not None
 
 
 def forget_expired(tx: Tx, now: float) -> int:
