@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import shutil
 import subprocess
@@ -441,3 +443,39 @@ def test_a_locked_thread_shows_a_notice_instead_of_the_form(page: object, server
     )
     playwright_api.expect(page.locator("form.yorum-form")).to_have_count(0)  # type: ignore[attr-defined]
     playwright_api.expect(page.get_by_role("button", name="Reply")).to_have_count(0)  # type: ignore[attr-defined]
+
+
+def test_comments_carry_a_proof_of_work_solved_in_the_browser(
+    browser: object, tmp_path: Path
+) -> None:
+    """With proof of work on, the widget solves a real challenge in a Web Worker."""
+    data = tmp_path / "data"
+    gate = {"YORUM_ABUSE_PROOF_OF_WORK": "true"}  # normal difficulty; no minimum time here
+    server = Server(data, f"sqlite:///{data / 'yorum.sqlite3'}", env=gate)
+    server.start()
+    context = browser.new_context(locale="en-US")  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        posted: list[dict[str, object]] = []
+        page.on(  # type: ignore[attr-defined]
+            "request",
+            lambda r: posted.append(r.post_data_json) if r.url.endswith("/api/comments") else None,
+        )
+        page.goto(f"{server.url}/demo")
+        post(page, "Proved by work")
+        first = page.locator(".yorum-thread > .yorum-comment").first
+        playwright_api.expect(first.locator(".yorum-text")).to_contain_text("Proved by work")
+        (body,) = posted
+        solution = json.loads(base64.b64decode(str(body["altcha"])))
+        assert solution["algorithm"] == "SHA-256" and isinstance(solution["number"], int)
+        assert body["url"] == ""  # the trap stayed empty
+        # What solving cost this browser, for bench/README.md; a phone is a few times slower.
+        print(f"proof of work solved in {solution['took']} ms (number {solution['number']})")
+        assert solution["took"] < 5000
+        # The server refuses the same solution a second time.
+        replay = httpx.post(f"{server.url}/api/comments", json={**body, "text": "again"})
+        assert replay.status_code == 403 and replay.json()["error"] == "pow_replayed"
+    finally:
+        context.close()
+        server.stop()

@@ -42,6 +42,7 @@ export function client(base, site) {
 
   return {
     site: () => call("GET", "/api/site", { query: { site } }),
+    challenge: () => call("GET", "/api/challenge", { query: { site } }),
     thread: (uri, params) => call("GET", "/api/thread", { query: { site, uri, ...params } }),
     post: (fields) => call("POST", "/api/comments", { body: { site, ...fields } }),
     source: (id, token) => call("GET", `/api/comments/${id}`, { token }),

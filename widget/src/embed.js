@@ -7,6 +7,7 @@
 import { client } from "./api.js";
 import { el, exactTime, identicon, relativeTime } from "./dom.js";
 import { chooseLanguage, loadMessages, translator } from "./i18n.js";
+import { prover } from "./pow.js";
 
 const script = document.currentScript;
 const base = new URL(script.src).origin;
@@ -85,9 +86,10 @@ function loadStyles() {
 }
 
 class Widget {
-  constructor(root, fields) {
+  constructor(root, site) {
     this.root = root;
-    this.fields = fields; // for author, email, website: hidden, optional or required
+    this.fields = site.fields || {}; // for author, email, website: hidden, optional or required
+    this.proof = site.proof_of_work ? prover(api) : null;
     this.sort = "oldest";
     this.locked = false;
     this.newForm = this.form(null);
@@ -431,6 +433,10 @@ class Widget {
         const label = t(required ? `${name}Required` : name);
         return field(name, type, label, { autocomplete, required, "aria-required": required ? "true" : null, ...attrs });
       })),
+      // A trap for programs that fill in every field; people never see it.
+      el("p", { class: "yorum-trap", "aria-hidden": "true" },
+        el("label", { for: `${id}-url` }, t("trap")),
+        el("input", { id: `${id}-url`, name: "url", type: "text", tabindex: "-1", autocomplete: "off" })),
       general,
       notice,
       el("div", { class: "yorum-buttons" },
@@ -439,6 +445,7 @@ class Widget {
         parent ? el("button", { type: "button", onclick: () => form.remove() }, t("cancel")) : null),
     );
     form.addEventListener("submit", (event) => this.submit(event, form, parent, { general, notice, preview }));
+    if (this.proof) form.addEventListener("focusin", () => this.proof.start().catch(() => {}));
     return form;
   }
 
@@ -505,12 +512,19 @@ class Widget {
     button.disabled = true;
     button.textContent = t("sending");
     try {
-      const { status, data } = await api.post({
-        uri: config.uri,
-        title: config.title,
-        parent: parent ? parent.id : undefined,
-        ...fields,
-      });
+      const send = async () =>
+        api.post({
+          uri: config.uri,
+          title: config.title,
+          parent: parent ? parent.id : undefined,
+          altcha: this.proof ? await this.proof.take() : undefined,
+          url: form.elements.url.value,
+          ...fields,
+        });
+      // A solution kept past its challenge's lifetime is refused; one fresh try then.
+      const { status, data } = await send().catch((problem) =>
+        /^pow_(expired|replayed)$/.test(problem.code) ? send() : Promise.reject(problem),
+      );
       keepToken(data);
       form.elements.text.value = "";
       preview.hidden = true;
@@ -549,7 +563,7 @@ async function start() {
     api.site().then(({ data }) => data, () => ({ fields: {} })),
   ]);
   t = translator(language, messages);
-  const widget = new Widget(root, site.fields);
+  const widget = new Widget(root, site);
   widget
     .load(true)
     .then(() => {
