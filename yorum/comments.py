@@ -14,9 +14,11 @@ from dataclasses import replace
 from yorum import listing, render
 from yorum.errors import (
     CommentDeleted,
+    CommentLocked,
     CommentNotFound,
     DuplicateComment,
     Invalid,
+    ThreadClosed,
     ThreadLocked,
 )
 from yorum.models import (
@@ -25,7 +27,6 @@ from yorum.models import (
     CommentEdit,
     FieldRule,
     NewComment,
-    Policy,
     Posted,
     Site,
     SiteComment,
@@ -35,6 +36,7 @@ from yorum.models import (
     ThreadPage,
     VoteResult,
 )
+from yorum.moderation import policy
 from yorum.moderation.bans import BanList
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.ratelimit import RateLimiter
@@ -91,12 +93,17 @@ class CommentService:
         if self.bans is not None:
             self.bans.check(site.id, email=new.email, ip_hash=ip_hash, author=new.author)
         html = render.render(new.text)
-        status = Status.APPROVED if site.policy is Policy.OPEN else Status.PENDING
+        status, reasons = policy.screen(
+            self.store, site, email=new.email, ip_hash=ip_hash, html=html
+        )
 
         def store(tx: Tx) -> tuple[Comment, Thread]:
             thread = thread_rows.get_or_create(tx, site.id, new.uri, new.title, now)
             if thread.locked:
                 raise ThreadLocked("This thread is locked; it takes no new comments.")
+            closes_at = site.closes_at(thread.created_at)
+            if closes_at is not None and now >= closes_at:
+                raise ThreadClosed("This thread is closed; it takes no new comments.")
             # Bumping first also locks the thread row on PostgreSQL, so concurrent posts to
             # one thread serialize and the duplicate check below sees the others.
             thread_rows.bump(tx, thread.id, title=new.title if not thread.title else None)
@@ -118,6 +125,7 @@ class CommentService:
                 created_at=now,
                 ip_hash=ip_hash,
                 avatar=self.avatar_seed(new.email, new.author),
+                hold_reason="; ".join(reasons),
             )
             return comment, thread
 
@@ -161,6 +169,8 @@ class CommentService:
             raise Invalid("There is no such comment in this thread.", field="parent")
         if parent.status is Status.DELETED:
             raise CommentDeleted("The comment you reply to was deleted.", field="parent")
+        if parent.locked:
+            raise CommentLocked("The comment you reply to is locked.", field="parent")
         if parent.depth >= self.settings.max_depth:
             raise Invalid(
                 f"Replies nest at most {self.settings.max_depth} levels deep.",
@@ -279,10 +289,11 @@ class CommentService:
         parent_id: int | None = None,
     ) -> ThreadPage:
         """One page of a thread's top-level comments (or of one comment's replies)."""
-        self.sites.for_origin(site_id, origin)
+        site = self.sites.for_origin(site_id, origin)
         with self.store.read() as tx:
             thread = thread_rows.find(tx, site_id, uri)
             comments = comment_rows.list_for_thread(tx, thread.id, _VISIBLE) if thread else []
+        closes_at = site.closes_at(thread.created_at) if thread else None
         tree = listing.Tree(comments)
         if parent_id is not None and not tree.contains(parent_id):
             raise CommentNotFound(
@@ -296,7 +307,8 @@ class CommentService:
             cursor=cursor,
             reply_limit=self.settings.reply_page_size,
         )
-        return ThreadPage(site_id, uri, thread, tree.total, nodes, hidden, next_cursor)
+        closed = closes_at is not None and self.clock() >= closes_at
+        return ThreadPage(site_id, uri, thread, tree.total, nodes, hidden, next_cursor, closed)
 
     @property
     def versions_in_memory(self) -> bool:
