@@ -64,9 +64,7 @@ class ReportService:
             reports = report_rows.count(tx, comment.id)
             held = 0 < site.report_threshold <= reports
             if held:
-                comment_rows.set_status(
-                    tx, comment.id, Status.PENDING, hold_reason=HELD_BY_READERS
-                )
+                comment_rows.set_status(tx, comment.id, Status.PENDING, hold_reason=HELD_BY_READERS)
                 thread_rows.bump(tx, thread.id)
                 audit_rows.record(
                     tx,

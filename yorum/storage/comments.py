@@ -205,9 +205,7 @@ def set_flags(
 ) -> None:
     """Pin or unpin a comment, lock or unlock it; ``None`` leaves a flag as it is."""
     values = {
-        name: value
-        for name, value in (("pinned", pinned), ("locked", locked))
-        if value is not None
+        name: value for name, value in (("pinned", pinned), ("locked", locked)) if value is not None
     }
     if values:
         tx.execute(update(comments).where(comments.c.id == comment_id).values(**values))

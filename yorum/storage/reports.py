@@ -12,9 +12,7 @@ from yorum.storage.comments import _comment
 from yorum.storage.tables import comments, reports, threads
 
 
-def add(
-    tx: Tx, comment_id: int, reporter_hash: str, reason: str, note: str, now: float
-) -> bool:
+def add(tx: Tx, comment_id: int, reporter_hash: str, reason: str, note: str, now: float) -> bool:
     """Store a report; ``False`` if this reporter has reported this comment already."""
     exists = tx.execute(
         select(reports.c.id).where(

@@ -17,6 +17,7 @@ from yorum.models import (
     CommentNode,
     FieldRule,
     Posted,
+    ReportResult,
     Site,
     SiteComment,
     ThreadPage,
@@ -345,6 +346,25 @@ def present_site_config(site: Site, limits: CommentSettings) -> dict[str, Any]:
     }
 
 
+REPORT_RESULT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "reports", "held"],
+    "properties": {
+        "id": {"type": "integer"},
+        "reports": {"type": "integer", "description": "Open reports of the comment."},
+        "held": {
+            "type": "boolean",
+            "description": "The reports reached the site's threshold: the comment is held.",
+        },
+    },
+}
+
+
+def present_report(result: ReportResult) -> dict[str, Any]:
+    """What a reader's report did."""
+    return {"id": result.comment_id, "reports": result.reports, "held": result.held}
+
+
 RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "Comment": COMMENT_SCHEMA,
     "CommentNode": NODE_SCHEMA,
@@ -357,5 +377,6 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "Deleted": DELETED_SCHEMA,
     "PreviewResult": PREVIEW_SCHEMA,
     "SiteConfig": SITE_CONFIG_SCHEMA,
+    "ReportResult": REPORT_RESULT_SCHEMA,
     "Error": ERROR_SCHEMA,
 }
