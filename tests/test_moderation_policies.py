@@ -3,10 +3,15 @@ threads closing with age, and the moderator actions beyond approve / reject / sp
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from tests.conftest import FakeClock
+from yorum.cli import main
 from yorum.errors import (
     AlreadyReported,
     CommentLocked,
@@ -18,7 +23,8 @@ from yorum.errors import (
 )
 from yorum.models import ClientInfo, NewComment, Policy, ReportReason, Status
 from yorum.moderation.queue import Action
-from yorum.services import Services
+from yorum.services import Services, build
+from yorum.settings import Settings, with_overrides
 
 
 def say(
@@ -230,3 +236,50 @@ def test_bulk_actions_are_all_or_none(services: Services) -> None:
     services.moderation.act(Action.LOCK, [a, reply], actor="mod")
     assert services.comments.thread_version("default", "/p", None) != version
     assert [e.comment_id for e in services.moderation.audit("default")] == [reply, a]
+
+
+def test_the_command_line_pins_edits_lists_reports_and_trusts(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    runner = CliRunner()
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(main, [*args, "--data-dir", data], catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    assert run("site", "add", "blog")[0] == 0
+    code, out, _ = run("site", "set", "blog", "--policy", "hold_new", "--report-threshold", "5")
+    assert code == 0 and out.strip() == "updated site blog: policy, report_threshold"
+    assert run("site", "set", "blog")[0] == 2
+    svc = build(with_overrides(Settings(), server={"data_dir": data}))
+    first, status, _ = say(svc, "hello", site="blog", email="ann@example.org")
+    assert status is Status.PENDING
+    svc.close()
+    code, out, _ = run("commenter", "trust", "--site", "blog", "--comment", str(first))
+    assert code == 0 and out.strip() == "trusted: email:ann@example.org"
+    code, out, _ = run("commenter", "list", "--site", "blog", "--json")
+    assert json.loads(out) == [{"key": "email:ann@example.org", "known": False}]
+    assert run("commenter", "trust", "--site", "blog")[0] == 2
+    assert run("comments", "approve", str(first))[0] == 0
+    for verb in ("pin", "lock", "unlock", "unpin"):
+        code, out, _ = run("comments", verb, str(first), "--reason", "test")
+        assert code == 0 and out.strip() == f"{verb}: 1 comment"
+    code, _, err = run("comments", "not-spam", str(first))
+    assert code == 1 and "not marked as spam" in err
+    code, out, _ = run("comments", "edit", str(first), "--text", "hello, edited")
+    assert code == 0 and out.strip() == f"edit: comment {first}"
+    svc = build(with_overrides(Settings(), server={"data_dir": data}))
+    svc.reports.report(first, ReportReason.SPAM, "ads", ClientInfo("10.3.0.1"))
+    svc.close()
+    code, out, _ = run("comments", "reported", "--site", "blog", "--json")
+    (row,) = json.loads(out)
+    assert (row["id"], row["reports"], row["reasons"], row["text"]) == (
+        first,
+        1,
+        {"spam": 1},
+        "hello, edited",
+    )
+    code, out, _ = run("comments", "reported", "--site", "blog")
+    assert out.startswith(f"{first}\t1\tspam:1\t/p\t")
+    code, out, _ = run("commenter", "untrust", "--site", "blog", "--email", "ann@example.org")
+    assert code == 0 and run("commenter", "list", "--site", "blog")[1] == ""
+    assert run("comments", "delete", str(first))[0] == 0

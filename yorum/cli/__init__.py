@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from yorum import __version__
+from yorum.cli.commenters import commenter
 from yorum.cli.moderation import ban, comments, thread
 from yorum.cli.options import common, services_for, settings_for
 from yorum.errors import YorumError
@@ -205,6 +206,52 @@ def site_add(
     click.echo(f"added site {created.id} ({', '.join(created.origins)})")
 
 
+@site.command("set")
+@common
+@click.argument("site_id", metavar="NAME")
+@click.option("--policy", type=click.Choice([p.value for p in Policy]), help="Hold policy.")
+@click.option(
+    "--report-threshold",
+    type=click.IntRange(0, 100000),
+    help="Reader reports that hold a comment (0: reports never hold).",
+)
+@click.option(
+    "--close-after-days",
+    type=click.IntRange(0, 100000),
+    help="Close threads this many days old to new comments (0: never).",
+)
+def site_set(
+    config: str | None,
+    data_dir: str | None,
+    site_id: str,
+    policy: str | None,
+    report_threshold: int | None,
+    close_after_days: int | None,
+) -> None:
+    """Change a site's moderation settings.
+
+    Example: yorum site set blog --policy hold_new --report-threshold 3 --close-after-days 90
+    """
+    changes: dict[str, object] = {}
+    if policy is not None:
+        changes["policy"] = Policy(policy)
+    if report_threshold is not None:
+        changes["report_threshold"] = report_threshold
+    if close_after_days is not None:
+        changes["close_after_days"] = close_after_days
+    if not changes:
+        raise click.UsageError("Give at least one setting to change.")
+    services = services_for(settings_for(config, data_dir))
+    try:
+        services.sites.update(site_id, **changes)
+    except YorumError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        services.close()
+    click.echo(f"updated site {site_id}: {', '.join(sorted(changes))}")
+
+
 @site.command("list")
 @common
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per site.")
@@ -219,7 +266,8 @@ def site_list(config: str | None, data_dir: str | None, as_json: bool) -> None:
     if as_json:
         rows = [
             {"id": s.id, "name": s.name, "origins": list(s.origins), "language": s.language,
-             "policy": s.policy.value,
+             "policy": s.policy.value, "report_threshold": s.report_threshold,
+             "close_after_days": s.close_after_days,
              "fields": {f: s.field_rule(f).value for f in ("author", "email", "website")}}
             for s in sites
         ]  # fmt: skip
@@ -232,3 +280,4 @@ def site_list(config: str | None, data_dir: str | None, as_json: bool) -> None:
 main.add_command(comments)
 main.add_command(thread)
 main.add_command(ban)
+main.add_command(commenter)
