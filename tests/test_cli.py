@@ -66,7 +66,7 @@ def test_site_add_and_list(tmp_path: Path) -> None:
     sites = json.loads(out)
     assert sites == [
         {"id": "blog", "name": "blog", "origins": ["https://blog.example", "http://localhost:4000"],
-         "language": "tr", "policy": "open",
+         "language": "tr", "policy": "open", "report_threshold": 3, "close_after_days": 0,
          "fields": {"author": "required", "email": "hidden", "website": "optional"}}
     ]  # fmt: skip
 
