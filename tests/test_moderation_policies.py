@@ -283,3 +283,32 @@ def test_the_command_line_pins_edits_lists_reports_and_trusts(tmp_path: Path) ->
     code, out, _ = run("commenter", "untrust", "--site", "blog", "--email", "ann@example.org")
     assert code == 0 and run("commenter", "list", "--site", "blog")[1] == ""
     assert run("comments", "delete", str(first))[0] == 0
+
+
+def test_the_plain_page_reports_and_shows_pins_and_locks(
+    services: Services, client: TestClient
+) -> None:
+    pinned, _, _ = say(services, "pinned one")
+    locked, _, _ = say(services, "locked one")
+    services.moderation.act(Action.PIN, [pinned], actor="mod")
+    services.moderation.act(Action.LOCK, [locked], actor="mod")
+    page = client.get("/t/default", params={"uri": "/p"}).text
+    assert page.count('class="yorum-pinned"') == 1 and "Pinned" in page
+    assert f"reply={pinned}" in page and f"reply={locked}" not in page
+    form = client.get("/t/default", params={"uri": "/p", "report": locked}).text
+    assert f'id="yorum-report-{locked}"' in form and 'value="off_topic"' in form
+    body = {"report": str(locked), "uri": "/p", "reason": "off_topic", "note": "not about it"}
+    sent = client.post("/t/default", data=body, follow_redirects=False)
+    assert sent.status_code == 303
+    assert sent.headers["location"] == f"/t/default?uri=%2Fp&reported={locked}#yorum-notice"
+    shown = client.get(sent.headers["location"]).text
+    assert "The moderators will look at this comment." in shown
+    again = client.post("/t/default", data=body, follow_redirects=False)
+    assert again.status_code == 409 and "You reported this comment already." in again.text
+    bad = client.post("/t/default", data={**body, "reason": "boring"})
+    assert bad.status_code == 422 and "Please choose a reason." in bad.text
+    services.sites.update("default", origins=["https://blog.test"])
+    foreign = client.post("/t/default", data=body, headers={"origin": "https://evil.test"})
+    assert foreign.status_code == 403
+    (seen,) = services.moderation.reported("default")
+    assert seen.reasons == {"off_topic": 1} and seen.notes == ["not about it"]
