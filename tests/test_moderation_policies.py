@@ -188,6 +188,8 @@ def test_threads_close_after_the_sites_days(
     say(services, "fresh")
     clock.advance(2 * 86400 - 1)
     say(services, "just in time")
+    before = client.get("/api/thread", params={"site": "default", "uri": "/p"})
+    assert before.json()["closed"] is False  # and now in the page cache
     clock.advance(1)
     with pytest.raises(ThreadClosed) as closed:
         say(services, "too late")
@@ -195,7 +197,9 @@ def test_threads_close_after_the_sites_days(
     body = {"site": "default", "uri": "/p", "text": "too late"}
     response = client.post("/api/comments", json=body)
     assert response.status_code == 403 and response.json()["error"] == "thread_closed"
-    page = client.get("/api/thread", params={"site": "default", "uri": "/p"}).json()
+    after = client.get("/api/thread", params={"site": "default", "uri": "/p"})
+    assert after.headers["etag"] != before.headers["etag"]
+    page = after.json()
     assert page["closed"] is True and page["locked"] is True
     plain = client.get("/t/default", params={"uri": "/p"})
     assert plain.status_code == 200 and 'name="text"' not in plain.text

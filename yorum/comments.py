@@ -48,6 +48,7 @@ from yorum.storage import threads as thread_rows
 from yorum.tokens import EditTokens
 
 _VISIBLE = (Status.APPROVED, Status.DELETED)
+_CLOSED = 1 << 40  # added to the version of a thread closed by age, so caches see it
 
 
 class CommentService:
@@ -78,7 +79,7 @@ class CommentService:
         self.post_limit = RateLimiter(
             settings.post_rate_per_minute, settings.post_burst, "post comments"
         )
-        self._versions: dict[tuple[str, str], tuple[int, tuple[int, int]]] = {}
+        self._versions: dict[tuple[str, str], tuple[int, tuple[int, int], float]] = {}
         self._versions_lock = threading.Lock()
 
     # -- writing -------------------------------------------------------------------------
@@ -319,24 +320,29 @@ class CommentService:
         """``(thread id, version)`` of a page's thread, ``(0, 0)`` if it has none yet.
 
         Checks first that the site exists and that a browser at ``origin`` may read it. The
-        version changes with every write that changes what readers of the thread see.
+        version changes with every write that changes what readers of the thread see, and
+        when the thread closes with age (the site's ``close_after_days``).
         Where the database offers a change token this answers from memory until anything
         is committed anywhere, so a cache can check it on every request.
         """
         token = self.store.change_token()
-        self.sites.for_origin(site_id, origin, token=token)
+        site = self.sites.for_origin(site_id, origin, token=token)
         key = (site_id, uri)
-        if token is not None:
-            hit = self._versions.get(key)
-            if hit is not None and hit[0] == token:
-                return hit[1]
-        with self.store.read() as tx:
-            found = thread_rows.version(tx, site_id, uri) or (0, 0)
-        if token is not None:
-            with self._versions_lock:
-                if len(self._versions) > 65536:
-                    self._versions.clear()
-                self._versions[key] = (token, found)
+        hit = self._versions.get(key) if token is not None else None
+        if hit is not None and hit[0] == token:
+            found, created_at = hit[1], hit[2]
+        else:
+            with self.store.read() as tx:
+                row = thread_rows.version(tx, site_id, uri)
+            found, created_at = ((row[0], row[1]), row[2]) if row else ((0, 0), 0.0)
+            if token is not None:
+                with self._versions_lock:
+                    if len(self._versions) > 65536:
+                        self._versions.clear()
+                    self._versions[key] = (token, found, created_at)
+        closes_at = site.closes_at(created_at) if found[0] else None
+        if closes_at is not None and self.clock() >= closes_at:
+            return found[0], found[1] + _CLOSED  # closing changes what readers see
         return found
 
     def changed_threads(self) -> AsyncIterator[int]:

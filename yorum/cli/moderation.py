@@ -42,7 +42,7 @@ def comments_pending(
         rows = [
             {"id": h.comment.id, "uri": h.uri, "author": h.comment.author,
              "email": h.comment.email, "text": h.comment.text_raw,
-             "created": h.comment.created_at}
+             "created": h.comment.created_at, "held_because": h.comment.hold_reason}
             for h in held
         ]  # fmt: skip
         click.echo(json.dumps(rows, ensure_ascii=False))
