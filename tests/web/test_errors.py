@@ -32,6 +32,7 @@ VALID: dict[str, dict[str, Any]] = {
     "events": {"site": "default", "uri": "/t"},
     "site_config": {"site": "default"},
     "preview": {"text": "fine"},
+    "report": {"reason": "spam", "note": "ads"},
 }  # fmt: skip
 
 
