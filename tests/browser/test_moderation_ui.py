@@ -87,3 +87,45 @@ def test_the_report_form_speaks_the_readers_language(
         "Why should the moderators look at this comment?"
     )
     context.close()
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_the_open_report_form_has_no_serious_accessibility_violations(
+    browser: object,  # noqa: F811
+    server: Server,  # noqa: F811
+    plain: bool,
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    body = {"site": "default", "uri": "/demo", "text": "report me"}
+    response = httpx.post(f"{server.url}/api/comments", json=body)
+    comment_id = response.json()["comment"]["id"]
+    moderate(server, "comments", "pin", str(comment_id))
+    context = browser.new_context()  # type: ignore[attr-defined]
+    tab = context.new_page()
+    if plain:
+        tab.goto(f"{server.url}/t/default?uri=/demo&report={comment_id}")
+        playwright_api.expect(tab.locator(".yorum-pinned")).to_have_text("Pinned")
+    else:
+        tab.goto(f"{server.url}/demo")
+        tab.wait_for_function(
+            "getComputedStyle(document.querySelector('.yorum')).getPropertyValue("
+            "'--yorum-accent') !== ''"
+        )
+        tab.get_by_role("button", name="Report", exact=True).click()
+    form = tab.locator(".yorum-report-form")
+    playwright_api.expect(form.get_by_label("Spam")).to_be_checked()
+    results = Axe().run(tab)
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    if plain:  # the form works without scripts: post, redirect, notice
+        form.get_by_label("Abusive or hateful").check()
+        form.get_by_role("button", name="Send report").click()
+        playwright_api.expect(tab.locator("#yorum-notice")).to_have_text(
+            "Thank you. The moderators will look at this comment."
+        )
+    context.close()
