@@ -4,6 +4,7 @@ threads closing with age, and the moderator actions beyond approve / reject / sp
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -316,3 +317,25 @@ def test_the_plain_page_reports_and_shows_pins_and_locks(
     assert foreign.status_code == 403
     (seen,) = services.moderation.reported("default")
     assert seen.reasons == {"off_topic": 1} and seen.notes == ["not about it"]
+
+
+def test_simultaneous_reports_from_one_reader_count_once(services: Services) -> None:
+    target, _, _ = say(services, "popular target")
+    start = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def report() -> None:
+        start.wait()
+        try:
+            services.reports.report(target, ReportReason.SPAM, "", ClientInfo("10.4.0.1"))
+            outcomes.append("stored")
+        except AlreadyReported:
+            outcomes.append("refused")
+
+    workers = [threading.Thread(target=report) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    assert sorted(outcomes) == ["refused", "refused", "refused", "stored"]
+    assert services.moderation.reported("default")[0].reports == 1

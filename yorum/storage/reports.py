@@ -5,32 +5,35 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from yorum.models import Comment, Status
 from yorum.storage import Tx
 from yorum.storage.comments import _comment
 from yorum.storage.tables import comments, reports, threads
 
+# Two reports of one comment from one reader at once: the second is simply not stored.
+_ADD = {
+    "postgresql": pg_insert(reports)
+    .on_conflict_do_nothing(index_elements=["comment_id", "reporter_hash"])
+    .returning(reports.c.id),
+    "sqlite": sqlite_insert(reports)
+    .on_conflict_do_nothing(index_elements=["comment_id", "reporter_hash"])
+    .returning(reports.c.id),
+}
+
 
 def add(tx: Tx, comment_id: int, reporter_hash: str, reason: str, note: str, now: float) -> bool:
     """Store a report; ``False`` if this reporter has reported this comment already."""
-    exists = tx.execute(
-        select(reports.c.id).where(
-            reports.c.comment_id == comment_id, reports.c.reporter_hash == reporter_hash
-        )
-    ).first()
-    if exists is not None:
-        return False
-    tx.execute(
-        reports.insert().values(
-            comment_id=comment_id,
-            reporter_hash=reporter_hash,
-            reason=reason,
-            note=note,
-            created_at=now,
-        )
-    )
-    return True
+    values = {
+        "comment_id": comment_id,
+        "reporter_hash": reporter_hash,
+        "reason": reason,
+        "note": note,
+        "created_at": now,
+    }
+    return tx.execute(_ADD[tx.dialect.name], values).first() is not None
 
 
 def count(tx: Tx, comment_id: int) -> int:
