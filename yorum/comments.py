@@ -36,6 +36,7 @@ from yorum.models import (
     VoteResult,
 )
 from yorum.moderation.bans import BanList
+from yorum.moderation.scoring import ModerationContext, Pipeline
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.ratelimit import RateLimiter
 from yorum.settings import CommentSettings
@@ -62,6 +63,7 @@ class CommentService:
         avatar_seed: AvatarSeeds | None = None,
         announce: Callable[[str, str], None] | None = None,
         bans: BanList | None = None,
+        pipeline: Pipeline | None = None,
     ) -> None:
         self.store = store
         self.sites = sites
@@ -71,6 +73,7 @@ class CommentService:
         # Called with (site, uri) after each committed change to a thread, for live updates.
         self.announce = announce or (lambda site_id, uri: None)
         self.bans = bans
+        self.pipeline = pipeline or Pipeline([])
         self.settings = settings
         self.clock = clock
         self.post_limit = RateLimiter(
@@ -92,6 +95,9 @@ class CommentService:
             self.bans.check(site.id, email=new.email, ip_hash=ip_hash, author=new.author)
         html = render.render(new.text)
         status = Status.APPROVED if site.policy is Policy.OPEN else Status.PENDING
+        scoring = ModerationContext(site, ip_hash, now)
+        verdict = self.pipeline.run(new, scoring)  # may refuse: BannedWord
+        status = verdict.overrule(status)
 
         def store(tx: Tx) -> tuple[Comment, Thread]:
             thread = thread_rows.get_or_create(tx, site.id, new.uri, new.title, now)
@@ -119,6 +125,7 @@ class CommentService:
                 ip_hash=ip_hash,
                 avatar=self.avatar_seed(new.email, new.author),
             )
+            self.pipeline.record(tx, comment.id, new, scoring, verdict)
             return comment, thread
 
         comment, thread = self.store.write_grouped(store)

@@ -10,7 +10,10 @@ from yorum import keys
 from yorum.changes import RedisChanges
 from yorum.comments import CommentService
 from yorum.moderation.bans import BanList
+from yorum.moderation.bayes import AdaptiveFilter
 from yorum.moderation.queue import ModerationService
+from yorum.moderation.scoring import Pipeline, ScorerEnv
+from yorum.moderation.words import WordLists
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.settings import Settings
 from yorum.sites import SiteService
@@ -28,6 +31,8 @@ class Services:
     comments: CommentService
     moderation: ModerationService
     bans: BanList
+    words: WordLists
+    adaptive: AdaptiveFilter
     changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
@@ -61,6 +66,8 @@ def build(
     changes = RedisChanges(settings.redis.url) if settings.redis.url else None
     hash_ip = IpHasher(install_keys.ip_hash)
     bans = BanList(store, hash_ip, clock)
+    pipeline = Pipeline.from_settings(ScorerEnv(store, settings.moderation, clock))
+    adaptive = AdaptiveFilter(store)
     comments = CommentService(
         store,
         sites,
@@ -71,8 +78,11 @@ def build(
         AvatarSeeds(install_keys.avatar),
         announce=changes.publish if changes else None,
         bans=bans,
+        pipeline=pipeline,
     )
-    moderation = ModerationService(store, clock, announce=changes.publish if changes else None)
+    moderation = ModerationService(
+        store, clock, announce=changes.publish if changes else None, adaptive=adaptive
+    )
     return Services(
         settings=settings,
         store=store,
@@ -80,5 +90,7 @@ def build(
         comments=comments,
         moderation=moderation,
         bans=bans,
+        words=WordLists(store, clock),
+        adaptive=adaptive,
         changes=changes,
     )

@@ -111,6 +111,29 @@ class RedisSettings:
 
 
 @dataclass(frozen=True)
+class ModerationSettings:
+    """The spam scorers every new comment goes through."""
+
+    scorers: str = _setting(
+        "heuristics,words,bayes,flood",
+        "Comma-separated names of the spam scorers to run, in order (entry points of the "
+        "yorum.scorers group; built-in: heuristics, words, bayes, flood, offensive).",
+    )
+    flood_window: int = _setting(
+        3600, "Seconds of a site's recent comments the flood scorer compares with.", minimum=1
+    )
+    flood_recent: int = _setting(
+        500, "Most recent comments of a site the flood scorer compares with.", minimum=1
+    )
+    flood_similarity: int = _setting(
+        80,
+        "Percent of likeness (estimated Jaccard) from which two comments count as copies.",
+        minimum=1,
+        maximum=100,
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of yorum's settings, one frozen section per TOML table."""
 
@@ -119,6 +142,7 @@ class Settings:
     comments: CommentSettings = field(default_factory=CommentSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
     redis: RedisSettings = field(default_factory=RedisSettings)
+    moderation: ModerationSettings = field(default_factory=ModerationSettings)
 
     @property
     def data_path(self) -> Path:
@@ -139,6 +163,7 @@ SECTIONS: dict[str, type] = {
     "comments": CommentSettings,
     "cache": CacheSettings,
     "redis": RedisSettings,
+    "moderation": ModerationSettings,
 }
 
 

@@ -12,10 +12,12 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 from yorum.errors import CommentNotFound, NotFound
-from yorum.models import AuditEntry, SiteComment, Status
-from yorum.storage import Store
+from yorum.models import AuditEntry, Comment, Reason, SiteComment, Status
+from yorum.moderation.bayes import AdaptiveFilter
+from yorum.storage import Store, Tx
 from yorum.storage import audit as audit_rows
 from yorum.storage import comments as comment_rows
+from yorum.storage import spam as spam_rows
 from yorum.storage import threads as thread_rows
 
 
@@ -35,8 +37,11 @@ class ModerationService:
         store: Store,
         clock: Callable[[], float] = time.time,
         announce: Callable[[str, str], None] | None = None,
+        adaptive: AdaptiveFilter | None = None,
     ) -> None:
         self.store = store
+        # Learns from every decision: approve -> ham, spam -> spam, reject -> forgotten.
+        self.adaptive = adaptive
         self.clock = clock
         self.announce = announce or (lambda site_id, uri: None)
 
@@ -58,6 +63,7 @@ class ModerationService:
                     raise CommentNotFound(f"There is no comment {comment_id}.", field="id")
                 thread = thread_rows.get(tx, comment.thread_id)
                 assert thread is not None
+                self._learn(tx, thread.site_id, action, comment)
                 if action is Action.APPROVE:
                     comment_rows.set_status(tx, comment.id, Status.APPROVED)
                 elif action is Action.SPAM:
@@ -80,6 +86,26 @@ class ModerationService:
         for site_id, uri in changed:
             self.announce(site_id, uri)
         return len(comment_ids)
+
+    def _learn(self, tx: Tx, site_id: str, action: Action, comment: Comment) -> None:
+        """Teach the site's filter: approved is ham, spam is spam.
+
+        A rejected comment is off topic or rude more often than spam, so it teaches
+        nothing, and whatever was learned from it before is forgotten.
+        """
+        if self.adaptive is None:
+            return
+        if action is Action.APPROVE:
+            self.adaptive.learn(site_id, comment, False, tx=tx)
+        elif action is Action.SPAM:
+            self.adaptive.learn(site_id, comment, True, tx=tx)
+        else:
+            self.adaptive.unlearn(site_id, comment, tx=tx)
+
+    def reasons(self, comment_ids: Sequence[int]) -> dict[int, tuple[float, tuple[Reason, ...]]]:
+        """The spam score and its reasons stored with each comment, for moderators only."""
+        with self.store.read() as tx:
+            return spam_rows.verdicts(tx, comment_ids)
 
     def lock(self, site_id: str, uri: str, locked: bool, *, actor: str, reason: str = "") -> None:
         """Close a thread to new comments (or open it again); readers still see it."""

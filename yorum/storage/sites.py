@@ -25,11 +25,15 @@ def _site(row: Any) -> Site:
         author_field=FieldRule(row.author_field),
         email_field=FieldRule(row.email_field),
         website_field=FieldRule(row.website_field),
+        hold_score=row.hold_score,
+        spam_score=row.spam_score,
     )
 
 
-def _fields(site: Site) -> dict[str, str]:
+def _fields(site: Site) -> dict[str, str | float]:
     return {
+        "hold_score": site.hold_score,
+        "spam_score": site.spam_score,
         "author_field": site.author_field.value,
         "email_field": site.email_field.value,
         "website_field": site.website_field.value,
