@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from yorum import __version__
-from yorum.cli.moderation import ban, comments, thread
+from yorum.cli.moderation import ban, comments, thread, words
 from yorum.cli.options import common, services_for, settings_for
 from yorum.errors import YorumError
 from yorum.models import FieldRule, Policy
@@ -232,3 +232,4 @@ def site_list(config: str | None, data_dir: str | None, as_json: bool) -> None:
 main.add_command(comments)
 main.add_command(thread)
 main.add_command(ban)
+main.add_command(words)
