@@ -40,7 +40,7 @@ LURES: dict[str, tuple[str, ...]] = {
               "prestamos", "gagner de l argent"),
     "crypto": ("bitcoin doubler", "crypto investment", "double your bitcoin", "airdrop",
                "seed phrase", "usdt", "nft giveaway", "kripto", "wallet recovery"),
-    "adult": ("porn", "xxx", "sex cams", "escort", "escorts", "onlyfans", "hot singles",
+    "adult": ("porn", "sex cams", "escort", "escorts", "onlyfans", "hot singles",
               "dating site"),
     "seo": ("seo services", "backlinks", "guest post", "buy followers", "cheap followers",
             "web traffic"),
