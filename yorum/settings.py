@@ -13,6 +13,7 @@ import dataclasses
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -253,6 +254,14 @@ def load(path: str | Path | None = None, environ: Mapping[str, str] | None = Non
     redis_url = sections["redis"].url
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         problems.append(f"redis.url: expected redis://, rediss:// or unix://, got {redis_url!r}")
+    installed = {ep.name for ep in entry_points(group="yorum.scorers")}
+    for name in sections["moderation"].scorers.split(","):
+        if name.strip() and name.strip() not in installed:
+            known = ", ".join(sorted(installed))
+            problems.append(
+                f"moderation.scorers: no scorer named {name.strip()!r} is installed "
+                f"(installed: {known}) ({source})"
+            )
     comments = sections["comments"]
     if comments.page_size > comments.max_page_size:
         problems.append(

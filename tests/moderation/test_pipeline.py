@@ -201,3 +201,14 @@ def test_a_scorer_from_an_installed_plugin_runs_where_settings_name_it(
         assert reasons[0].scorer == "shouty" and reasons[0].text == "three exclamation marks"
     finally:
         services.close()
+
+
+def test_the_configuration_check_names_unknown_scorers() -> None:
+    from yorum.settings import SettingsError, load
+
+    with pytest.raises(SettingsError) as caught:
+        load(None, {"YORUM_MODERATION_SCORERS": "heuristics, nosuch"})
+    assert caught.value.problems[0].startswith(
+        "moderation.scorers: no scorer named 'nosuch' is installed (installed: bayes, flood"
+    )
+    assert load(None, {"YORUM_MODERATION_SCORERS": "words"}).moderation.scorers == "words"
