@@ -50,7 +50,7 @@ class Row:
     """The measurements after some number of decisions."""
 
     decisions: int
-    spam_precision: float
+    spam_precision: float | None  # None: nothing was put in spam
     spam_recall: float
     caught: float
     ham_held: int
@@ -87,7 +87,7 @@ def evaluate(services: Services, test: list[Sample], clock: Clock, decisions: in
     elapsed = time.perf_counter() - started
     return Row(
         decisions=decisions,
-        spam_precision=_ratio(tp, tp + fp),
+        spam_precision=tp / (tp + fp) if tp + fp else None,
         spam_recall=_ratio(tp, spam_total),
         caught=_ratio(caught, spam_total),
         ham_held=ham_held,
@@ -156,8 +156,9 @@ def table(rows: list[Row]) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        precision = "n/a" if r.spam_precision is None else f"{r.spam_precision:.1%}"
         lines.append(
-            f"| {r.decisions} | {r.spam_precision:.1%} | {r.spam_recall:.1%} | {r.caught:.1%} "
+            f"| {r.decisions} | {precision} | {r.spam_recall:.1%} | {r.caught:.1%} "
             f"| {r.ham_held}/{r.ham_total} | {r.ham_spam}/{r.ham_total} "
             f"| {r.ms_per_comment:.2f} |"
         )
