@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from starlette.testclient import TestClient
 
 from tests.conftest import FakeClock
 from yorum.cli import main
@@ -212,3 +214,44 @@ def test_the_configuration_check_names_unknown_scorers() -> None:
         "moderation.scorers: no scorer named 'nosuch' is installed (installed: bayes, flood"
     )
     assert load(None, {"YORUM_MODERATION_SCORERS": "words"}).moderation.scorers == "words"
+
+
+SPAMMY = "Best online casino, free spins! Cheap viagra! WhatsApp +1 555 123 4567 https://bit.ly/w1"
+
+
+def test_the_api_answers_202_for_held_and_spam_and_never_shows_reasons(
+    services: Services, client: TestClient
+) -> None:
+    body = {"site": "default", "uri": "/a", "text": SPAMMY}
+    response = client.post("/api/comments", json=body)
+    assert response.status_code == 202
+    data = response.json()
+    assert data["comment"]["status"] == "pending"  # though it is spam: spammers learn nothing
+    assert services.moderation.pending("default") == []
+    assert "reasons" not in json.dumps(data) and "score" not in data["comment"]
+    fine = client.post("/api/comments", json={**body, "text": "Nice write-up, thanks."})
+    assert fine.status_code == 201
+    thread = client.get("/api/thread", params={"site": "default", "uri": "/a"}).json()
+    assert thread["total"] == 1 and "casino" not in json.dumps(thread)
+
+
+def test_the_plain_form_holds_what_the_scorers_hold(services: Services, client: TestClient) -> None:
+    services.sites.update("default", hold_score=2, spam_score=50)
+    response = client.post("/t/default", data={"uri": "/a", "text": SPAMMY}, follow_redirects=False)
+    assert response.status_code == 303 and "held=" in response.headers["location"]
+    page = client.get(response.headers["location"]).text
+    assert "awaiting moderation" in page and "casino" not in page
+    [held] = services.moderation.pending("default")
+    score, _ = services.moderation.reasons([held.comment.id])[held.comment.id]
+    assert 2 <= score < 50
+
+
+def test_site_thresholds_are_checked(services: Services) -> None:
+    from yorum.errors import Invalid
+
+    assert services.sites.update("default", hold_score="3.5").hold_score == 3.5
+    for bad in ({"hold_score": "x"}, {"hold_score": 0}, {"hold_score": 20, "spam_score": 10}):
+        with pytest.raises(Invalid):
+            services.sites.update("default", **bad)
+    site = services.sites.get("default")
+    assert (site.hold_score, site.spam_score) == (3.5, 10.0)

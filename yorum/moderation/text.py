@@ -59,7 +59,8 @@ def _strip(text: str) -> str:
 
 def fold_word(word: str) -> str:
     """One word (or token) folded for comparison."""
-    word = word.translate(_LOOKALIKES)
+    # "!" and "|" stand for i only inside a word; at its edges they are punctuation.
+    word = word.strip("!|").translate(_LOOKALIKES)
     if any(c.isalpha() for c in word):
         word = word.translate(_LEET)
     word = word.translate(_SAME)
@@ -71,7 +72,7 @@ def words(text: str) -> list[str]:
     text = _strip(text)
     text = _SPELLED.sub(lambda m: re.sub(r"[\s.\-_*·•,]", "", m.group(0)), text)
     folded = (fold_word(w) for w in _WORD.findall(text))
-    return [w for w in folded if w.strip("!|")]
+    return [w for w in folded if w]
 
 
 def fold(text: str) -> str:

@@ -19,6 +19,7 @@ from yorum.models import (
     Posted,
     Site,
     SiteComment,
+    Status,
     ThreadPage,
     VoteResult,
 )
@@ -93,7 +94,8 @@ def present_comment(comment: Comment) -> dict[str, Any]:
         "author": comment.author,
         "website": comment.website,
         "html": comment.text_html,
-        "status": comment.status.value,
+        # A comment judged spam reads as pending to its author: spammers learn nothing.
+        "status": "pending" if comment.status is Status.SPAM else comment.status.value,
         "created": iso(comment.created_at),
         "edited": iso(comment.edited_at),
         "likes": comment.likes,
