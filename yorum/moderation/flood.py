@@ -9,6 +9,8 @@ seconds; those alike from ``moderation.flood_similarity`` percent count as copie
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
+
 import numpy as np
 from datasketch import MinHash
 
@@ -20,6 +22,7 @@ from yorum.storage import spam as spam_rows
 
 PERMUTATIONS = 64
 SEED = 1  # fixed, so signatures from every process and release compare
+SCHEME = "affine32"  # named, so a later datasketch default cannot change stored signatures
 MIN_WORDS = 5  # shorter texts ("thanks!") repeat innocently
 
 
@@ -29,11 +32,21 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(words[i : i + 3]).encode() for i in range(max(len(words) - 2, 1))}
 
 
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The hash permutations, made once: making them costs more than hashing a comment."""
+    permutations: tuple[np.ndarray, np.ndarray] = MinHash(
+        num_perm=PERMUTATIONS, seed=SEED, scheme=SCHEME
+    ).permutations
+    return permutations
+
+
+@lru_cache(maxsize=64)  # a comment is scored, then remembered: hash it once
 def signature(text: str) -> np.ndarray | None:
     """The MinHash values of a text, or None if it is too short to judge."""
     if len(folding.words(text)) < MIN_WORDS:
         return None
-    sketch = MinHash(num_perm=PERMUTATIONS, seed=SEED)
+    sketch = MinHash(num_perm=PERMUTATIONS, seed=SEED, permutations=_permutations(), scheme=SCHEME)
     sketch.update_batch(sorted(shingles(text)))
     values: np.ndarray = sketch.hashvalues.astype("<u4")
     return values

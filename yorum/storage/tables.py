@@ -91,6 +91,8 @@ comments = Table(
     Index(None, "thread_id", "status", "created_at"),
     Index(None, "parent_id"),
     Index(None, "created_at"),
+    Index(None, "ip_hash"),  # "has this commenter an approved comment?" (spam scoring)
+    Index(None, "email"),
 )
 
 votes = Table(

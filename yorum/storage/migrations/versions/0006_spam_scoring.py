@@ -1,5 +1,5 @@
-"""Spam scoring: site thresholds, each comment's verdict and reasons, word lists, the
-adaptive filter's token counts, and MinHash signatures for flood detection.
+"""Spam scoring: site thresholds, comments indexed by commenter, each comment's verdict
+and reasons, word lists, the adaptive filter's token counts, and MinHash signatures.
 
 Revision ID: 0006
 Revises: 0004
@@ -22,6 +22,8 @@ def upgrade() -> None:
     with op.batch_alter_table("sites") as batch:
         batch.add_column(sa.Column("hold_score", sa.Float(), nullable=False, server_default="5"))
         batch.add_column(sa.Column("spam_score", sa.Float(), nullable=False, server_default="10"))
+    op.create_index("ix_comments_ip_hash", "comments", ["ip_hash"])
+    op.create_index("ix_comments_email", "comments", ["email"])
     op.create_table(
         "comment_verdicts",
         sa.Column("comment_id", Id, nullable=False),
@@ -95,6 +97,8 @@ def downgrade() -> None:
     op.drop_table("spam_tokens")
     op.drop_table("spam_words")
     op.drop_table("comment_verdicts")
+    op.drop_index("ix_comments_email", table_name="comments")
+    op.drop_index("ix_comments_ip_hash", table_name="comments")
     with op.batch_alter_table("sites") as batch:
         batch.drop_column("spam_score")
         batch.drop_column("hold_score")
