@@ -167,13 +167,13 @@ def save_signature(tx: Tx, comment_id: int, site_id: str, now: float, signature:
 
 def recent_signatures(tx: Tx, site_id: str, since: float, limit: int) -> list[bytes]:
     """Signatures of a site's comments since ``since``, newest first, at most ``limit``."""
-    rows = tx.execute(
+    found = tx.execute(
         select(comment_signatures.c.signature)
         .where(comment_signatures.c.site_id == site_id, comment_signatures.c.created_at >= since)
         .order_by(comment_signatures.c.created_at.desc())
         .limit(limit)
-    )
-    return [bytes(r.signature) for r in rows]
+    ).scalars()
+    return [bytes(s) for s in found]
 
 
 # -- commenters -------------------------------------------------------------------------
