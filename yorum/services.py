@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from yorum import keys
+from yorum.accounts import AccountService
+from yorum.admin import AdminService
 from yorum.changes import RedisChanges
 from yorum.comments import CommentService
 from yorum.moderation.bans import BanList
@@ -28,6 +30,8 @@ class Services:
     comments: CommentService
     moderation: ModerationService
     bans: BanList
+    accounts: AccountService
+    admin: AdminService
     changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
@@ -72,6 +76,7 @@ def build(
         announce=changes.publish if changes else None,
         bans=bans,
     )
+    accounts = AccountService(store, settings.admin, clock)
     moderation = ModerationService(store, clock, announce=changes.publish if changes else None)
     return Services(
         settings=settings,
@@ -80,5 +85,7 @@ def build(
         comments=comments,
         moderation=moderation,
         bans=bans,
+        accounts=accounts,
+        admin=AdminService(store, sites, moderation, bans, accounts, clock),
         changes=changes,
     )

@@ -111,6 +111,32 @@ class RedisSettings:
 
 
 @dataclass(frozen=True)
+class AdminSettings:
+    """Signing in to the admin: sessions and the throttling of wrong passwords."""
+
+    session_idle: int = _setting(
+        1800, "Seconds an admin session lasts without a request before it ends.", minimum=60
+    )
+    session_max: int = _setting(
+        43200, "Seconds an admin session lasts at most, however busy.", minimum=60
+    )
+    login_free_failures: int = _setting(
+        3,
+        "Wrong passwords allowed per account and per client before signing in is delayed.",
+        minimum=1,
+    )
+    login_delay: int = _setting(
+        2,
+        "Seconds of the first delay after too many wrong passwords; each further failure "
+        "doubles it, up to login_lockout.",
+        minimum=1,
+    )
+    login_lockout: int = _setting(
+        900, "Longest wait, in seconds, after repeated wrong passwords.", minimum=1
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of yorum's settings, one frozen section per TOML table."""
 
@@ -119,6 +145,7 @@ class Settings:
     comments: CommentSettings = field(default_factory=CommentSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
     redis: RedisSettings = field(default_factory=RedisSettings)
+    admin: AdminSettings = field(default_factory=AdminSettings)
 
     @property
     def data_path(self) -> Path:
@@ -139,6 +166,7 @@ SECTIONS: dict[str, type] = {
     "comments": CommentSettings,
     "cache": CacheSettings,
     "redis": RedisSettings,
+    "admin": AdminSettings,
 }
 
 

@@ -18,6 +18,7 @@ import click
 from yorum import __version__
 from yorum.cli.moderation import ban, comments, thread
 from yorum.cli.options import common, services_for, settings_for
+from yorum.cli.users import user
 from yorum.errors import YorumError
 from yorum.models import FieldRule, Policy
 from yorum.services import build
@@ -232,3 +233,4 @@ def site_list(config: str | None, data_dir: str | None, as_json: bool) -> None:
 main.add_command(comments)
 main.add_command(thread)
 main.add_command(ban)
+main.add_command(user)
