@@ -42,7 +42,8 @@ def verify(secret: str, code: str, now: float) -> bool:
     if len(code) != DIGITS or not code.isdigit():
         return False
     step = int(now // STEP)
-    return any(hmac.compare_digest(hotp(secret, step + d), code) for d in (-1, 0, 1))
+    steps = [step + d for d in (-1, 0, 1) if step + d >= 0]
+    return any(hmac.compare_digest(hotp(secret, s), code) for s in steps)
 
 
 def uri(secret: str, account: str, issuer: str = "yorum") -> str:
