@@ -40,8 +40,9 @@ def test_queue_page_filters_pages_and_acts(services: Services, client: TestClien
                     "back": "/admin"}, follow_redirects=False)  # fmt: skip
     assert r.status_code == 303 and r.headers["location"] == "/admin?done=approve%3A1"
     # two by checkboxes
-    r = client.post("/admin/act", data={"csrf": csrf, "action": "spam", "id": [str(ids[1]),
-                    str(ids[2])], "back": "https://evil.example/"}, follow_redirects=False)  # fmt: skip
+    form = {"csrf": csrf, "action": "spam", "id": [str(ids[1]), str(ids[2])],
+            "back": "https://evil.example/"}  # fmt: skip
+    r = client.post("/admin/act", data=form, follow_redirects=False)
     assert r.headers["location"].startswith("/admin?done=spam")
     spam = client.get("/admin?status=spam")
     assert spam.text.count("data-row") == 2
