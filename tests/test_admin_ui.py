@@ -190,3 +190,21 @@ def test_user_commands(tmp_path: Path) -> None:
     assert out.splitlines() == ["alice\tadmin\t-\t-"]
     code, _, err = run("user", "remove", "nobody", data_dir=d)
     assert code == 1 and "no user" in err
+
+
+def test_serve_says_how_to_create_the_first_admin(tmp_path: Path) -> None:
+    from tests.servers import Server
+
+    data = tmp_path / "data"
+    server = Server(data, f"sqlite:///{data / 'yorum.sqlite3'}")
+    server.start()
+    try:
+        log = server.log.read_text()
+    finally:
+        server.stop()
+    assert f"yorum user add NAME --admin --data-dir {data}" in log
+    assert f"{server.url}/admin" in log
+    run("user", "add", "ann", "--admin", "--password-stdin", data_dir=data, stdin=PASSWORD + "\n")
+    server.start()
+    server.stop()
+    assert server.log.read_text().count("No admin account yet") == 1

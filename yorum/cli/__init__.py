@@ -56,6 +56,7 @@ def serve(
     settings = settings_for(config, data_dir, host=host, port=port, workers=workers)
     services = services_for(settings)
     site = services.sites.ensure_default()
+    has_users = bool(services.accounts.all())
     services.close()
     server = settings.server
     click.echo(
@@ -64,6 +65,13 @@ def serve(
         f"first site: {site.id})",
         err=True,
     )
+    if not has_users:
+        click.echo(
+            "No admin account yet. Create one with\n"
+            f"  yorum user add NAME --admin --data-dir {settings.server.data_dir}\n"
+            f"then sign in at http://{server.host}:{server.port}/admin",
+            err=True,
+        )
     os.environ[_SERVE_SETTINGS] = json.dumps(dataclasses.asdict(settings))
     uvicorn.run(
         "yorum.cli:app_factory",
