@@ -60,6 +60,7 @@ PAGE_ROUTES = [
     ("POST", "/admin/act"), ("POST", "/admin/lock"), ("POST", "/admin/bans/add"),
     ("POST", "/admin/bans/1/lift"), ("POST", "/admin/sites/blog"),
     ("POST", "/admin/sites/blog/moderators"), ("POST", "/admin/logout"),
+    ("POST", "/admin/sites/add"), ("POST", "/admin/users"),
 ]  # fmt: skip
 API_ROUTES = [(op.method, _concrete(op.path)) for op in ADMIN_API]
 

@@ -208,3 +208,26 @@ def test_serve_says_how_to_create_the_first_admin(tmp_path: Path) -> None:
     server.start()
     server.stop()
     assert server.log.read_text().count("No admin account yet") == 1
+
+
+def test_global_admins_add_sites_and_users(services: Services, client: TestClient) -> None:
+    setup_blog(services)
+    make_user(services, "root", admin=True)
+    csrf = login(client, "root")
+    r = client.post("/admin/sites/add", data={"csrf": csrf, "id": "shop", "name": "Shop",
+                                              "origins": "https://shop.example"})  # fmt: skip
+    assert r.status_code == 200 and services.sites.get("shop").origins == ("https://shop.example",)
+    assert services.moderation.audit("shop")[0].actor == "root"
+    r = client.post("/admin/users", data={"csrf": csrf, "name": "Dora", "password": PASSWORD})
+    assert r.status_code == 200 and "<td>dora</td>" in r.text
+    own = client.post("/admin/users", data={"csrf": csrf, "name": "root", "remove": "1"})
+    assert own.status_code == 422
+    r = client.post("/admin/users", data={"csrf": csrf, "name": "dora", "remove": "1"})
+    assert r.status_code == 200 and "<td>dora</td>" not in r.text
+    # a site admin may do neither
+    client.cookies.clear()
+    csrf = login(client, "bob")
+    refused = client.post("/admin/users", data={"csrf": csrf, "name": "eve", "password": PASSWORD})
+    assert refused.status_code == 403
+    refused = client.post("/admin/sites/add", data={"csrf": csrf, "id": "x"})
+    assert refused.status_code == 403

@@ -154,6 +154,18 @@ class AdminService:
         require_global_admin(user)
         return self.accounts.all()
 
+    def add_user(self, user: User, name: str, password: str, is_admin: bool) -> User:
+        """Create an account (global admins)."""
+        require_global_admin(user)
+        return self.accounts.add(name, password, is_admin=is_admin)
+
+    def remove_user(self, user: User, name: str) -> None:
+        """Delete an account (global admins; not their own)."""
+        require_global_admin(user)
+        if name.strip().lower() == user.name:
+            raise Invalid("You cannot remove your own account.", field="name")
+        self.accounts.remove(name.strip().lower())
+
     def _record(self, site_id: str, user: User, action: str, reason: str) -> None:
         with self.store.write() as tx:
             audit_rows.record(

@@ -28,9 +28,13 @@ def _where(query: S, f: QueueFilter) -> S:
     if f.uri:
         query = query.where(threads.c.uri == f.uri)
     if f.author:
-        query = query.where(func.lower(comments.c.author).contains(f.author.lower()))
+        query = query.where(
+            func.lower(comments.c.author).contains(f.author.lower(), autoescape=True)
+        )
     if f.text:
-        query = query.where(func.lower(comments.c.text_raw).contains(f.text.lower()))
+        query = query.where(
+            func.lower(comments.c.text_raw).contains(f.text.lower(), autoescape=True)
+        )
     return query
 
 

@@ -314,6 +314,31 @@ async def sites(request: Request, session: AdminSession) -> Response:
 
 
 @signed_in
+async def add_site(request: Request, session: AdminSession) -> Response:
+    """Add a site (global admins)."""
+    form = await posted(request, session)
+    origins = [o for o in one(form, "origins").split() if o] or ["*"]
+    site_id = one(form, "id").strip()
+    await call(services(request).admin.add_site, session.user, site_id, one(form, "name"),
+               origins)  # fmt: skip
+    return redirect(_with_notice(f"/admin/sites/{site_id}", "added"))
+
+
+@signed_in
+async def users(request: Request, session: AdminSession) -> Response:
+    """Add or remove a user (global admins)."""
+    form = await posted(request, session)
+    admin = services(request).admin
+    name = one(form, "name")
+    if one(form, "remove") == "1":
+        await call(admin.remove_user, session.user, name)
+        return redirect(_with_notice("/admin/sites", "removed"))
+    await call(admin.add_user, session.user, name, one(form, "password"),
+               one(form, "is_admin") == "1")  # fmt: skip
+    return redirect(_with_notice("/admin/sites", "added"))
+
+
+@signed_in
 async def site(request: Request, session: AdminSession) -> Response:
     """One site: its settings (site admins may change them) and its moderators."""
     site_id = request.path_params["site"]
@@ -389,6 +414,8 @@ ROUTES = [
     Route("/admin/bans/add", add_ban, methods=["POST"]),
     Route("/admin/bans/{id:int}/lift", lift_ban, methods=["POST"]),
     Route("/admin/sites", sites, methods=["GET"]),
+    Route("/admin/sites/add", add_site, methods=["POST"]),
+    Route("/admin/users", users, methods=["POST"]),
     Route("/admin/sites/{site}", site, methods=["GET", "POST"]),
     Route("/admin/sites/{site}/moderators", moderator, methods=["POST"]),
     Route("/admin/audit", audit, methods=["GET"]),
