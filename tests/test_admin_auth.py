@@ -335,3 +335,16 @@ def test_passwords_are_stored_as_argon2_hashes(two_sites: Services) -> None:
     with two_sites.store.read() as tx:
         stored = tx.execute(select(users.c.password_hash).where(users.c.name == "bob")).scalar()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_signing_in_clears_out_stale_sessions(two_sites: Services, clock: FakeClock) -> None:
+    from sqlalchemy import func, select
+
+    from yorum.storage.tables import admin_sessions
+
+    accounts = two_sites.accounts
+    accounts.login("bob", PASSWORD, "k")
+    clock.advance(two_sites.settings.admin.session_idle + 1)
+    accounts.login("sam", PASSWORD, "k")
+    with two_sites.store.read() as tx:
+        assert tx.execute(select(func.count()).select_from(admin_sessions)).scalar() == 1

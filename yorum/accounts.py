@@ -197,8 +197,12 @@ class AccountService:
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(24)
         verified = secret is None
+        now = self.clock()
         with self.store.write() as tx:
-            rows.add_session(tx, digest(token), user.id, csrf, verified, self.clock())
+            rows.end_stale_sessions(
+                tx, now - self.settings.session_idle, now - self.settings.session_max
+            )
+            rows.add_session(tx, digest(token), user.id, csrf, verified, now)
         return token, AdminSession(user, csrf, verified)
 
     def _password_ok(self, stored: str, password: str) -> bool:

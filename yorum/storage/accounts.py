@@ -112,6 +112,16 @@ def end_session(tx: Tx, token_hash: str) -> None:
     tx.execute(delete(admin_sessions).where(admin_sessions.c.token_hash == token_hash))
 
 
+def end_stale_sessions(tx: Tx, idle_since: float, created_since: float) -> None:
+    """Delete sessions idle since before ``idle_since`` or made before ``created_since``."""
+    tx.execute(
+        delete(admin_sessions).where(
+            (admin_sessions.c.last_seen < idle_since)
+            | (admin_sessions.c.created_at < created_since)
+        )
+    )
+
+
 def end_sessions_of(tx: Tx, user_id: int) -> None:
     tx.execute(delete(admin_sessions).where(admin_sessions.c.user_id == user_id))
 
