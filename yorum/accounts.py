@@ -11,10 +11,8 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -43,27 +41,21 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@dataclass
-class _Failures:
-    count: int = 0
-    until: float = 0.0  # no attempts before this time
-
-
 class LoginThrottle:
-    """Wrong passwords per key (an account, a client's address hash): after a few free
-    ones, each failure makes the next attempt wait twice as long, up to a lockout."""
+    """Wrong passwords per key (an account, a client's address hash), kept in the
+    database so every worker process sees them: after a few free ones, each failure makes
+    the next attempt wait twice as long, up to a lockout."""
 
-    def __init__(self, settings: AdminSettings, clock: Callable[[], float]) -> None:
+    def __init__(self, store: Store, settings: AdminSettings, clock: Callable[[], float]) -> None:
+        self.store = store
         self.settings = settings
         self.clock = clock
-        self._lock = threading.Lock()
-        self._failures: dict[str, _Failures] = {}
 
     def check(self, *keys: str) -> None:
         """Raise ``LoginThrottled`` while any key must still wait."""
         now = self.clock()
-        with self._lock:
-            wait = max((self._failures.get(k, _Failures()).until - now for k in keys), default=0)
+        with self.store.read() as tx:
+            wait = max(rows.failures(tx, key)[1] - now for key in keys)
         if wait > 0:
             raise LoginThrottled(
                 "Too many failed sign-ins; please wait before trying again.",
@@ -73,19 +65,18 @@ class LoginThrottle:
     def failed(self, *keys: str) -> None:
         now = self.clock()
         s = self.settings
-        with self._lock:
+        with self.store.write() as tx:
             for key in keys:
-                entry = self._failures.setdefault(key, _Failures())
-                entry.count += 1
-                over = entry.count - s.login_free_failures
+                count = rows.failures(tx, key)[0] + 1
+                over = count - s.login_free_failures
+                until = 0.0
                 if over > 0:
-                    delay = min(s.login_delay * 2 ** min(over - 1, 30), s.login_lockout)
-                    entry.until = now + delay
+                    until = now + min(s.login_delay * 2 ** min(over - 1, 30), s.login_lockout)
+                rows.set_failures(tx, key, count, until)
 
     def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+        with self.store.write() as tx:
+            rows.clear_failures(tx, keys)
 
 
 class AccountService:
@@ -98,7 +89,7 @@ class AccountService:
         self.settings = settings
         self.clock = clock
         self.hasher = PasswordHasher()
-        self.throttle = LoginThrottle(settings, clock)
+        self.throttle = LoginThrottle(store, settings, clock)
 
     # -- users -----------------------------------------------------------------------
 

@@ -8,7 +8,13 @@ from sqlalchemy import delete, insert, select, update
 
 from yorum.models import Role, User
 from yorum.storage import Tx
-from yorum.storage.tables import admin_sessions, api_tokens, site_moderators, users
+from yorum.storage.tables import (
+    admin_sessions,
+    api_tokens,
+    login_failures,
+    site_moderators,
+    users,
+)
 
 
 def _user(tx: Tx, row: Any) -> User:
@@ -138,3 +144,18 @@ def token_user(tx: Tx, token_hash: str) -> int | None:
     row = tx.execute(select(api_tokens.c.user_id).where(api_tokens.c.token_hash == token_hash))
     value = row.scalar_one_or_none()
     return None if value is None else int(value)
+
+
+def failures(tx: Tx, key: str) -> tuple[int, float]:
+    """How many wrong passwords ``key`` has had, and until when it must wait."""
+    row = tx.execute(select(login_failures).where(login_failures.c.key == key)).first()
+    return (0, 0.0) if row is None else (int(row._mapping["count"]), float(row.until))
+
+
+def set_failures(tx: Tx, key: str, count: int, until: float) -> None:
+    tx.execute(delete(login_failures).where(login_failures.c.key == key))
+    tx.execute(insert(login_failures).values(key=key, count=count, until=until))
+
+
+def clear_failures(tx: Tx, keys: tuple[str, ...]) -> None:
+    tx.execute(delete(login_failures).where(login_failures.c.key.in_(keys)))

@@ -164,3 +164,11 @@ api_tokens = Table(
     Column("label", String(200), nullable=False),
     Column("created_at", Float, nullable=False),
 )
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("key", String(200), primary_key=True),  # "user:NAME" or "client:ADDRESS-HASH"
+    Column("count", Integer, nullable=False),
+    Column("until", Float, nullable=False),  # no sign-in attempts before this time
+)

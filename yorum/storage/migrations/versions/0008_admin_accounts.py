@@ -1,4 +1,5 @@
-"""Admin accounts: users, their roles per site, login sessions and API tokens.
+"""Admin accounts: users, their roles per site, login sessions, API tokens, and the
+count of wrong passwords per account and client.
 
 Revision ID: 0008
 Revises: 0004
@@ -69,9 +70,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_api_tokens"),
         sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
     )
+    op.create_table(
+        "login_failures",
+        sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("until", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name="pk_login_failures"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("login_failures")
     op.drop_table("api_tokens")
     op.drop_index("ix_admin_sessions_user_id", table_name="admin_sessions")
     op.drop_table("admin_sessions")
