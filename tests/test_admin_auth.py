@@ -348,3 +348,18 @@ def test_signing_in_clears_out_stale_sessions(two_sites: Services, clock: FakeCl
     accounts.login("sam", PASSWORD, "k")
     with two_sites.store.read() as tx:
         assert tx.execute(select(func.count()).select_from(admin_sessions)).scalar() == 1
+
+
+def test_every_process_sees_the_same_failures(two_sites: Services, clock: FakeClock) -> None:
+    from yorum.errors import LoginFailed, LoginThrottled
+    from yorum.services import build
+
+    other = build(two_sites.settings, clock=clock)  # as a second worker process would
+    try:
+        for _ in range(two_sites.settings.admin.login_free_failures + 1):
+            with pytest.raises(LoginFailed):
+                two_sites.accounts.login("bob", "not the password", "client-a")
+        with pytest.raises(LoginThrottled):
+            other.accounts.login("bob", PASSWORD, "client-b")
+    finally:
+        other.close()
