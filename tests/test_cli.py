@@ -35,7 +35,7 @@ def test_check_hides_database_passwords() -> None:
 
 def test_migrate_creates_the_database_and_secret(tmp_path: Path) -> None:
     code, out, _ = run("migrate", "--data-dir", str(tmp_path / "d"))
-    assert code == 0 and "revision 0005" in out
+    assert code == 0 and "revision 0006" in out
     secret = tmp_path / "d" / "secret.key"
     assert secret.stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "d").stat().st_mode & 0o777 == 0o700  # holds e-mail addresses
@@ -66,7 +66,7 @@ def test_site_add_and_list(tmp_path: Path) -> None:
     sites = json.loads(out)
     assert sites == [
         {"id": "blog", "name": "blog", "origins": ["https://blog.example", "http://localhost:4000"],
-         "language": "tr", "policy": "open",
+         "language": "tr", "policy": "open", "report_threshold": 3, "close_after_days": 0,
          "fields": {"author": "required", "email": "hidden", "website": "optional"}}
     ]  # fmt: skip
 

@@ -16,10 +16,12 @@ from yorum.abuse import Gate
 from yorum.abuse.proof import Challenge
 from yorum.errors import (
     CommentDeleted,
+    CommentLocked,
     CommentNotFound,
     DuplicateComment,
     Invalid,
     ProofReplayed,
+    ThreadClosed,
     ThreadLocked,
 )
 from yorum.models import (
@@ -28,7 +30,6 @@ from yorum.models import (
     CommentEdit,
     FieldRule,
     NewComment,
-    Policy,
     Posted,
     Site,
     SiteComment,
@@ -38,6 +39,7 @@ from yorum.models import (
     ThreadPage,
     VoteResult,
 )
+from yorum.moderation import policy
 from yorum.moderation.bans import BanList
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.settings import CommentSettings
@@ -49,6 +51,7 @@ from yorum.storage import threads as thread_rows
 from yorum.tokens import EditTokens
 
 _VISIBLE = (Status.APPROVED, Status.DELETED)
+_CLOSED = 1 << 40  # added to the version of a thread closed by age, so caches see it
 
 
 class CommentService:
@@ -79,7 +82,7 @@ class CommentService:
         self.clock = clock
         self.gate = gate
         self._posts = 0
-        self._versions: dict[tuple[str, str], tuple[int, tuple[int, int]]] = {}
+        self._versions: dict[tuple[str, str], tuple[int, tuple[int, int], float]] = {}
         self._versions_lock = threading.Lock()
 
     # -- writing -------------------------------------------------------------------------
@@ -94,8 +97,11 @@ class CommentService:
         if self.bans is not None:
             self.bans.check(site.id, email=new.email, ip_hash=ip_hash, author=new.author)
         html = render.render(new.text)
-        held = site.policy is not Policy.OPEN or admission.hold
-        status = Status.PENDING if held else Status.APPROVED
+        status, reasons = policy.screen(
+            self.store, site, email=new.email, ip_hash=ip_hash, html=html
+        )
+        if admission.hold:
+            status, reasons = Status.PENDING, [*reasons, *admission.hold]
         self._posts += 1
         tidy = self._posts % 256 == 0
 
@@ -103,6 +109,9 @@ class CommentService:
             thread = thread_rows.get_or_create(tx, site.id, new.uri, new.title, now)
             if thread.locked:
                 raise ThreadLocked("This thread is locked; it takes no new comments.")
+            closes_at = site.closes_at(thread.created_at)
+            if closes_at is not None and now >= closes_at:
+                raise ThreadClosed("This thread is closed; it takes no new comments.")
             # Bumping first also locks the thread row on PostgreSQL, so concurrent posts to
             # one thread serialize and the duplicate check below sees the others.
             thread_rows.bump(tx, thread.id, title=new.title if not thread.title else None)
@@ -129,6 +138,7 @@ class CommentService:
                 created_at=now,
                 ip_hash=ip_hash,
                 avatar=self.avatar_seed(new.email, new.author),
+                hold_reason="; ".join(reasons),
             )
             return comment, thread
 
@@ -172,6 +182,8 @@ class CommentService:
             raise Invalid("There is no such comment in this thread.", field="parent")
         if parent.status is Status.DELETED:
             raise CommentDeleted("The comment you reply to was deleted.", field="parent")
+        if parent.locked:
+            raise CommentLocked("The comment you reply to is locked.", field="parent")
         if parent.depth >= self.settings.max_depth:
             raise Invalid(
                 f"Replies nest at most {self.settings.max_depth} levels deep.",
@@ -290,10 +302,11 @@ class CommentService:
         parent_id: int | None = None,
     ) -> ThreadPage:
         """One page of a thread's top-level comments (or of one comment's replies)."""
-        self.sites.for_origin(site_id, origin)
+        site = self.sites.for_origin(site_id, origin)
         with self.store.read() as tx:
             thread = thread_rows.find(tx, site_id, uri)
             comments = comment_rows.list_for_thread(tx, thread.id, _VISIBLE) if thread else []
+        closes_at = site.closes_at(thread.created_at) if thread else None
         tree = listing.Tree(comments)
         if parent_id is not None and not tree.contains(parent_id):
             raise CommentNotFound(
@@ -307,7 +320,8 @@ class CommentService:
             cursor=cursor,
             reply_limit=self.settings.reply_page_size,
         )
-        return ThreadPage(site_id, uri, thread, tree.total, nodes, hidden, next_cursor)
+        closed = closes_at is not None and self.clock() >= closes_at
+        return ThreadPage(site_id, uri, thread, tree.total, nodes, hidden, next_cursor, closed)
 
     @property
     def versions_in_memory(self) -> bool:
@@ -318,24 +332,29 @@ class CommentService:
         """``(thread id, version)`` of a page's thread, ``(0, 0)`` if it has none yet.
 
         Checks first that the site exists and that a browser at ``origin`` may read it. The
-        version changes with every write that changes what readers of the thread see.
+        version changes with every write that changes what readers of the thread see, and
+        when the thread closes with age (the site's ``close_after_days``).
         Where the database offers a change token this answers from memory until anything
         is committed anywhere, so a cache can check it on every request.
         """
         token = self.store.change_token()
-        self.sites.for_origin(site_id, origin, token=token)
+        site = self.sites.for_origin(site_id, origin, token=token)
         key = (site_id, uri)
-        if token is not None:
-            hit = self._versions.get(key)
-            if hit is not None and hit[0] == token:
-                return hit[1]
-        with self.store.read() as tx:
-            found = thread_rows.version(tx, site_id, uri) or (0, 0)
-        if token is not None:
-            with self._versions_lock:
-                if len(self._versions) > 65536:
-                    self._versions.clear()
-                self._versions[key] = (token, found)
+        hit = self._versions.get(key) if token is not None else None
+        if hit is not None and hit[0] == token:
+            found, created_at = hit[1], hit[2]
+        else:
+            with self.store.read() as tx:
+                row = thread_rows.version(tx, site_id, uri)
+            found, created_at = ((row[0], row[1]), row[2]) if row else ((0, 0), 0.0)
+            if token is not None:
+                with self._versions_lock:
+                    if len(self._versions) > 65536:
+                        self._versions.clear()
+                    self._versions[key] = (token, found, created_at)
+        closes_at = site.closes_at(created_at) if found[0] else None
+        if closes_at is not None and self.clock() >= closes_at:
+            return found[0], found[1] + _CLOSED  # closing changes what readers see
         return found
 
     def changed_threads(self) -> AsyncIterator[int]:

@@ -15,6 +15,8 @@ The tree::
     │   ├── InvalidEditToken    the edit token is wrong or belongs to another comment
     │   ├── EditWindowExpired   the edit token is right but the window has closed
     │   ├── ThreadLocked        the thread was locked by a moderator
+    │   │   └── ThreadClosed    the thread is older than the site's close_after_days
+    │   ├── CommentLocked       a moderator locked the comment: no replies to it
     │   ├── Banned              the author is banned from the site
     │   ├── ProofMissing        no proof-of-work solution came with the comment
     │   ├── ProofInvalid        the solution is forged, wrong, or for another site
@@ -24,7 +26,9 @@ The tree::
     │   └── TooFast             the form was sent too soon after it was shown
     ├── Conflict                                                                 409
     │   ├── CommentDeleted      the comment is a deleted placeholder
-    │   └── DuplicateComment    the same client posted the same text moments ago
+    │   ├── DuplicateComment    the same client posted the same text moments ago
+    │   ├── AlreadyReported     this client reported this comment already
+    │   └── WrongStatus         the action does not fit the comment's status
     ├── RateLimited             this client posts too fast; wait retry_after s   429
     └── StorageBusy             the database stayed locked; try again            503
 
@@ -122,6 +126,18 @@ class ThreadLocked(Forbidden):
     code = "thread_locked"
 
 
+class ThreadClosed(ThreadLocked):
+    """The thread is older than its site's ``close_after_days``; no new comments."""
+
+    code = "thread_closed"
+
+
+class CommentLocked(Forbidden):
+    """A moderator locked the comment; no replies to it."""
+
+    code = "comment_locked"
+
+
 class Banned(Forbidden):
     """The author (by e-mail, address or name) is banned from posting to the site."""
 
@@ -180,6 +196,18 @@ class DuplicateComment(Conflict):
     """The same client posted the same text to the same thread moments ago."""
 
     code = "duplicate"
+
+
+class AlreadyReported(Conflict):
+    """This client (by its keyed address hash) reported this comment already."""
+
+    code = "already_reported"
+
+
+class WrongStatus(Conflict):
+    """A moderator action does not fit the comment (not-spam on a comment not marked spam)."""
+
+    code = "wrong_status"
 
 
 class RateLimited(YorumError):

@@ -1,7 +1,8 @@
 """Listing a thread: the reply tree, sorting, and cursor pagination, as pure functions.
 
 Readers see approved comments, and deleted placeholders that still have approved replies
-below them. Top-level comments follow the chosen sort; replies always read oldest first.
+below them. Top-level comments follow the chosen sort, pinned ones first; replies always read oldest
+first.
 A cursor names the last item of the previous page by its sort key, so new comments never
 shift the pages a reader is walking through.
 """
@@ -21,8 +22,14 @@ from yorum.models import Comment, CommentNode, Sort, Status
 SortKey = tuple[float, ...]
 
 
-def sort_key(sort: Sort) -> Callable[[Comment], SortKey]:
-    """The key that orders comments for ``sort`` (always ends in the id, for ties)."""
+def sort_key(sort: Sort, *, pinned_first: bool = False) -> Callable[[Comment], SortKey]:
+    """The key that orders comments for ``sort`` (always ends in the id, for ties).
+
+    With ``pinned_first`` (top-level comments), pinned comments come before all others.
+    """
+    if pinned_first:
+        inner = sort_key(sort)
+        return lambda c: (0.0 if c.pinned else 1.0, *inner(c))
     if sort is Sort.NEWEST:
         return lambda c: (-c.created_at, -c.id)
     if sort is Sort.BEST:
@@ -45,7 +52,7 @@ def decode_cursor(cursor: str, sort: Sort) -> SortKey:
         raise Invalid("The cursor is not valid.", field="cursor") from None
     if (
         not isinstance(data, list)
-        or len(data) not in (3, 4)
+        or len(data) not in (3, 4, 5)
         or data[0] != sort.value
         or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in data[1:])
     ):
@@ -121,7 +128,7 @@ def page(
     Replies (``parent_id`` set) always read oldest first, whatever ``sort`` says.
     """
     order = sort if parent_id is None else Sort.OLDEST
-    key = sort_key(order)
+    key = sort_key(order, pinned_first=parent_id is None)
     items = sorted(tree.shown(parent_id), key=key)
     if cursor:
         after = decode_cursor(cursor, order)

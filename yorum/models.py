@@ -21,6 +21,8 @@ class Policy(enum.StrEnum):
 
     OPEN = "open"
     HOLD_ALL = "hold_all"
+    HOLD_NEW = "hold_new"  # hold comments of commenters with no approved comment yet
+    HOLD_LINKS = "hold_links"  # hold comments containing links
 
 
 class FieldRule(enum.StrEnum):
@@ -52,6 +54,14 @@ class Site:
     author_field: FieldRule = FieldRule.OPTIONAL
     email_field: FieldRule = FieldRule.OPTIONAL
     website_field: FieldRule = FieldRule.OPTIONAL
+    report_threshold: int = 3  # reader reports that hold a comment; 0: reports never hold
+    close_after_days: int = 0  # threads older than this take no comments; 0: never closed
+
+    def closes_at(self, thread_created_at: float) -> float | None:
+        """When a thread created at ``thread_created_at`` closes, or ``None`` if never."""
+        if self.close_after_days <= 0:
+            return None
+        return thread_created_at + self.close_after_days * 86400.0
 
     def field_rule(self, name: str) -> FieldRule:
         """The rule for the form field ``name`` (``author``, ``email`` or ``website``)."""
@@ -102,6 +112,9 @@ class Comment(NamedTuple):
     likes: int
     dislikes: int
     avatar: str = ""
+    pinned: bool = False  # a moderator pinned it: lists first among top-level comments
+    locked: bool = False  # a moderator locked it: no replies to it
+    hold_reason: str = ""  # why the policy held it (empty when it was not held)
 
     @property
     def is_visible(self) -> bool:
@@ -180,6 +193,7 @@ class ThreadPage:
     nodes: list[CommentNode]
     hidden: int
     next_cursor: str | None
+    closed: bool = False  # older than the site's close_after_days: takes no comments
 
 
 @dataclass(frozen=True)
@@ -233,3 +247,51 @@ class Ban:
     reason: str
     created_at: float
     expires_at: float | None
+
+
+class ReportReason(enum.StrEnum):
+    """Why a reader reports a comment."""
+
+    SPAM = "spam"
+    ABUSE = "abuse"
+    OFF_TOPIC = "off_topic"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Report:
+    """One reader's report of a comment (the reader known only by a keyed address hash)."""
+
+    comment_id: int
+    reason: ReportReason
+    note: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What a report did: the comment's report count, and whether it is now held."""
+
+    comment_id: int
+    reports: int
+    held: bool
+
+
+@dataclass(frozen=True)
+class ReportedComment:
+    """A comment with open reports, for moderators: counts per reason and the notes."""
+
+    comment: SiteComment
+    reports: int
+    reasons: dict[str, int]
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class Commenter:
+    """A commenter's standing on a site; ``key`` is ``email:<address>`` or ``ip:<hash>``."""
+
+    site_id: str
+    key: str
+    trusted: bool
+    known: bool

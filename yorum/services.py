@@ -12,6 +12,7 @@ from yorum.changes import RedisChanges
 from yorum.comments import CommentService
 from yorum.moderation.bans import BanList
 from yorum.moderation.queue import ModerationService
+from yorum.moderation.reports import ReportService
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.settings import Settings
 from yorum.sites import SiteService
@@ -29,6 +30,7 @@ class Services:
     comments: CommentService
     moderation: ModerationService
     bans: BanList
+    reports: ReportService
     changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
@@ -75,6 +77,9 @@ def build(
         bans=bans,
     )
     moderation = ModerationService(store, clock, announce=changes.publish if changes else None)
+    reports = ReportService(
+        store, sites, hash_ip, clock, announce=changes.publish if changes else None
+    )
     return Services(
         settings=settings,
         store=store,
@@ -82,5 +87,6 @@ def build(
         comments=comments,
         moderation=moderation,
         bans=bans,
+        reports=reports,
         changes=changes,
     )

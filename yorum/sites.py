@@ -106,6 +106,12 @@ class SiteService:
             changes["origins"] = tuple(dict.fromkeys(normalize_origin(str(o)) for o in origins))
         if "name" in changes:
             changes["name"] = str(changes["name"])[:200] or site_id
+        for name in ("report_threshold", "close_after_days"):
+            value = changes.get(name)
+            if name in changes and (
+                not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100000
+            ):
+                raise Invalid(f"{name} is a whole number from 0 to 100000.", field=name)
         with self.store.write() as tx:
             site = site_rows.get(tx, site_id)
             if site is None:

@@ -33,6 +33,7 @@ VALID: dict[str, dict[str, Any]] = {
     "site_config": {"site": "default"},
     "challenge": {"site": "default"},
     "preview": {"text": "fine"},
+    "report": {"reason": "spam", "note": "ads"},
 }  # fmt: skip
 
 

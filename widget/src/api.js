@@ -49,6 +49,7 @@ export function client(base, site) {
     edit: (id, token, fields) => call("PATCH", `/api/comments/${id}`, { token, body: fields }),
     remove: (id, token) => call("DELETE", `/api/comments/${id}`, { token }),
     vote: (id, value) => call("POST", `/api/comments/${id}/vote`, { body: { value } }),
+    report: (id, fields) => call("POST", `/api/comments/${id}/report`, { body: fields }),
     preview: (text) => call("POST", "/api/preview", { body: { text } }),
   };
 }

@@ -274,6 +274,7 @@ class Widget {
           author,
           el("a", { class: "yorum-time", href: `#yorum-${node.id}` }, time),
           node.edited ? el("span", { class: "yorum-edited" }, `(${t("edited")})`) : null,
+          node.pinned ? el("span", { class: "yorum-pinned" }, t("pinned")) : null,
         ),
         text,
         node.status === "pending" ? el("p", { class: "yorum-notice", role: "status" }, t("held")) : null,
@@ -304,9 +305,10 @@ class Widget {
       {},
       voteButton(1, t("upvote"), node.likes),
       voteButton(-1, t("downvote"), node.dislikes),
-      this.locked
+      this.locked || node.locked
         ? null
         : el("button", { type: "button", class: "yorum-reply", onclick: () => this.replyTo(item, node) }, t("reply")),
+      el("button", { type: "button", class: "yorum-report", "aria-expanded": "false", onclick: (event) => this.report(item, node, event.currentTarget) }, t("report")),
     );
     const token = tokenFor(node.id);
     if (token) {
@@ -316,6 +318,56 @@ class Widget {
       );
     }
     return bar;
+  }
+
+  // A small form under the comment: why (one of four reasons) and an optional note.
+  report(item, node, button) {
+    const open = item.querySelector(":scope > .yorum-report-form");
+    if (open) {
+      open.remove();
+      button.setAttribute("aria-expanded", "false");
+      return;
+    }
+    const id = `yorum-${node.id}-report`;
+    const reasons = ["spam", "abuse", "off_topic", "other"].map((reason, index) =>
+      el("label", {}, el("input", { type: "radio", name: "reason", value: reason, checked: index === 0 }), ` ${t(`reason_${reason}`)}`),
+    );
+    const note = el("input", { id: `${id}-note`, name: "note", type: "text", maxlength: "500" });
+    const error = el("p", { class: "yorum-error", role: "alert" });
+    const close = () => {
+      form.remove();
+      button.setAttribute("aria-expanded", "false");
+      button.focus();
+    };
+    const form = el(
+      "form",
+      {
+        class: "yorum-form yorum-report-form",
+        id,
+        novalidate: true,
+        onsubmit: async (event) => {
+          event.preventDefault();
+          const reason = form.querySelector("input[name=reason]:checked").value;
+          try {
+            await api.report(node.id, { reason, note: note.value });
+            form.replaceChildren(el("p", { class: "yorum-notice", role: "status" }, t("reported")));
+            button.remove();
+          } catch (problem) {
+            error.textContent = t.error(problem);
+          }
+        },
+      },
+      el("fieldset", {}, el("legend", {}, t("reportTitle")), ...reasons),
+      el("p", { class: "yorum-field" }, el("label", { for: `${id}-note` }, t("reportNote")), note),
+      error,
+      el("div", { class: "yorum-buttons" },
+        el("button", { type: "submit" }, t("reportSend")),
+        el("button", { type: "button", onclick: close }, t("cancel"))),
+    );
+    button.setAttribute("aria-expanded", "true");
+    button.setAttribute("aria-controls", id);
+    item.insertBefore(form, item.querySelector(":scope > .yorum-replies"));
+    form.querySelector("input").focus();
   }
 
   toggle(item, button) {

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from yorum import __version__
+from yorum.cli.commenters import commenter
 from yorum.cli.moderation import ban, comments, thread
 from yorum.cli.options import common, services_for, settings_for
 from yorum.errors import YorumError
@@ -233,6 +234,16 @@ def _field_rule_change(name: str, what: str) -> Callable[..., Any]:
 @_field_rule_change("author", "the name field")
 @_field_rule_change("email", "the e-mail field")
 @_field_rule_change("website", "the website field")
+@click.option(
+    "--report-threshold",
+    type=click.IntRange(0, 100000),
+    help="Reader reports that hold a comment (0: reports never hold).",
+)
+@click.option(
+    "--close-after-days",
+    type=click.IntRange(0, 100000),
+    help="Close threads this many days old to new comments (0: never).",
+)
 def site_set(
     config: str | None,
     data_dir: str | None,
@@ -244,6 +255,8 @@ def site_set(
     author_field: str | None,
     email_field: str | None,
     website_field: str | None,
+    report_threshold: int | None,
+    close_after_days: int | None,
 ) -> None:
     """Change a site's settings; options left out keep their value.
 
@@ -262,6 +275,10 @@ def site_set(
     for name, rule in rules.items():
         if rule is not None:
             changes[f"{name}_field"] = FieldRule(rule)
+    if report_threshold is not None:
+        changes["report_threshold"] = report_threshold
+    if close_after_days is not None:
+        changes["close_after_days"] = close_after_days
     if not changes:
         click.echo("error: nothing to change; see yorum site set --help", err=True)
         raise SystemExit(2)
@@ -290,7 +307,8 @@ def site_list(config: str | None, data_dir: str | None, as_json: bool) -> None:
     if as_json:
         rows = [
             {"id": s.id, "name": s.name, "origins": list(s.origins), "language": s.language,
-             "policy": s.policy.value,
+             "policy": s.policy.value, "report_threshold": s.report_threshold,
+             "close_after_days": s.close_after_days,
              "fields": {f: s.field_rule(f).value for f in ("author", "email", "website")}}
             for s in sites
         ]  # fmt: skip
@@ -303,3 +321,4 @@ def site_list(config: str | None, data_dir: str | None, as_json: bool) -> None:
 main.add_command(comments)
 main.add_command(thread)
 main.add_command(ban)
+main.add_command(commenter)

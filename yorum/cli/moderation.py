@@ -1,4 +1,7 @@
-"""The moderation commands: ``yorum comments``, ``yorum thread`` and ``yorum ban``."""
+"""The moderation commands: ``yorum comments``, ``yorum thread`` and ``yorum ban``.
+
+``yorum commenter`` (trusted commenters) lives beside this, in ``commenters.py``.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from yorum.moderation.queue import Action
 
 @click.group()
 def comments() -> None:
-    """Moderate comments: the queue of held ones, approving, rejecting, marking spam."""
+    """Moderate comments: the queue of held ones, reader reports, and moderator actions."""
 
 
 @comments.command("pending")
@@ -39,7 +42,7 @@ def comments_pending(
         rows = [
             {"id": h.comment.id, "uri": h.uri, "author": h.comment.author,
              "email": h.comment.email, "text": h.comment.text_raw,
-             "created": h.comment.created_at}
+             "created": h.comment.created_at, "held_because": h.comment.hold_reason}
             for h in held
         ]  # fmt: skip
         click.echo(json.dumps(rows, ensure_ascii=False))
@@ -76,9 +79,75 @@ _MODERATION_HELP = {
         "Example: yorum comments reject 12 --reason 'off topic'"
     ),
     Action.SPAM: "Hide comments as spam (they are kept).\n\nExample: yorum comments spam 12",
+    Action.NOT_SPAM: (
+        "Show comments that were marked spam by mistake.\n\nExample: yorum comments not-spam 12"
+    ),
+    Action.DELETE: (
+        "Delete comments for good (a placeholder stays where one has replies).\n\n"
+        "Example: yorum comments delete 12 13 --reason abuse"
+    ),
+    Action.PIN: "Pin top-level comments: they list first.\n\nExample: yorum comments pin 12",
+    Action.UNPIN: "Unpin comments.\n\nExample: yorum comments unpin 12",
+    Action.LOCK: "Lock comments: no replies to them.\n\nExample: yorum comments lock 12",
+    Action.UNLOCK: "Take replies to locked comments again.\n\nExample: yorum comments unlock 12",
 }
 for _action, _help in _MODERATION_HELP.items():
-    comments.command(_action.value, help=_help)(_moderate(_action))
+    comments.command(_action.value.replace("_", "-"), help=_help)(_moderate(_action))
+
+
+@comments.command("edit")
+@common
+@click.argument("comment_id", metavar="ID", type=click.IntRange(min=1))
+@click.option("--text", required=True, help="The new text (Markdown).")
+@click.option("--reason", default="", help="Why, for the audit log.")
+def comments_edit(
+    config: str | None, data_dir: str | None, comment_id: int, text: str, reason: str
+) -> None:
+    """Change a comment's text; it is marked edited and the change is audited.
+
+    Example: yorum comments edit 12 --text 'Removed a phone number.' --reason privacy
+    """
+    services = services_for(settings_for(config, data_dir))
+    try:
+        services.moderation.edit(comment_id, text, actor="cli", reason=reason)
+    except YorumError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        services.close()
+    click.echo(f"edit: comment {comment_id}")
+
+
+@comments.command("reported")
+@common
+@click.option("--site", "site_id", default="default", show_default=True, help="The site.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of lines.")
+def comments_reported(
+    config: str | None, data_dir: str | None, site_id: str, limit: int, as_json: bool
+) -> None:
+    """List comments readers reported, most reported first, with their reasons.
+
+    Example: yorum comments reported --site blog
+    """
+    services = services_for(settings_for(config, data_dir))
+    try:
+        found = services.moderation.reported(site_id, limit)
+    finally:
+        services.close()
+    if as_json:
+        rows = [
+            {"id": r.comment.comment.id, "uri": r.comment.uri,
+             "status": r.comment.comment.status.value, "reports": r.reports,
+             "reasons": r.reasons, "notes": r.notes, "text": r.comment.comment.text_raw}
+            for r in found
+        ]  # fmt: skip
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for r in found:
+        reasons = ",".join(f"{k}:{v}" for k, v in sorted(r.reasons.items()))
+        text = " ".join(r.comment.comment.text_raw.split())
+        click.echo(f"{r.comment.comment.id}\t{r.reports}\t{reasons}\t{r.comment.uri}\t{text[:60]}")
 
 
 @click.group()

@@ -71,6 +71,7 @@ def insert(
     created_at: float,
     ip_hash: str,
     avatar: str = "",
+    hold_reason: str = "",
 ) -> Comment:
     """Store a new comment and return it with its id."""
     values = {
@@ -89,6 +90,9 @@ def insert(
         "likes": 0,
         "dislikes": 0,
         "avatar": avatar,
+        "pinned": False,
+        "locked": False,
+        "hold_reason": hold_reason,
     }
     new_id = tx.execute(_INSERT, values).scalar_one()
     return _comment([new_id, *values.values()])
@@ -188,9 +192,32 @@ def latest(tx: Tx, site_id: str, limit: int) -> list[SiteComment]:
     return [SiteComment(_comment(r), r.uri, r.title) for r in rows]
 
 
-def set_status(tx: Tx, comment_id: int, status: Status) -> None:
-    """Move a comment to another moderation status."""
-    tx.execute(update(comments).where(comments.c.id == comment_id).values(status=status.value))
+def set_status(tx: Tx, comment_id: int, status: Status, hold_reason: str | None = None) -> None:
+    """Move a comment to another moderation status (and say why it is held, if given)."""
+    values: dict[str, Any] = {"status": status.value}
+    if hold_reason is not None:
+        values["hold_reason"] = hold_reason
+    tx.execute(update(comments).where(comments.c.id == comment_id).values(**values))
+
+
+def set_flags(
+    tx: Tx, comment_id: int, *, pinned: bool | None = None, locked: bool | None = None
+) -> None:
+    """Pin or unpin a comment, lock or unlock it; ``None`` leaves a flag as it is."""
+    values = {
+        name: value for name, value in (("pinned", pinned), ("locked", locked)) if value is not None
+    }
+    if values:
+        tx.execute(update(comments).where(comments.c.id == comment_id).values(**values))
+
+
+def moderator_edit(tx: Tx, comment_id: int, *, text_raw: str, text_html: str, at: float) -> None:
+    """Replace a comment's text on a moderator's behalf; marks it edited."""
+    tx.execute(
+        update(comments)
+        .where(comments.c.id == comment_id)
+        .values(text_raw=text_raw, text_html=text_html, edited_at=at)
+    )
 
 
 def with_status(tx: Tx, site_id: str, status: Status, limit: int) -> list[SiteComment]:

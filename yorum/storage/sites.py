@@ -25,14 +25,18 @@ def _site(row: Any) -> Site:
         author_field=FieldRule(row.author_field),
         email_field=FieldRule(row.email_field),
         website_field=FieldRule(row.website_field),
+        report_threshold=row.report_threshold,
+        close_after_days=row.close_after_days,
     )
 
 
-def _fields(site: Site) -> dict[str, str]:
+def _fields(site: Site) -> dict[str, str | int]:
     return {
         "author_field": site.author_field.value,
         "email_field": site.email_field.value,
         "website_field": site.website_field.value,
+        "report_threshold": site.report_threshold,
+        "close_after_days": site.close_after_days,
     }
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -47,6 +48,8 @@ sites = Table(
     Column("author_field", String(16), nullable=False, server_default="optional"),
     Column("email_field", String(16), nullable=False, server_default="optional"),
     Column("website_field", String(16), nullable=False, server_default="optional"),
+    Column("report_threshold", Integer, nullable=False, server_default="3"),
+    Column("close_after_days", Integer, nullable=False, server_default="0"),
 )
 
 threads = Table(
@@ -83,6 +86,9 @@ comments = Table(
     Column("likes", Integer, nullable=False),
     Column("dislikes", Integer, nullable=False),
     Column("avatar", String(16), nullable=False, server_default=""),
+    Column("pinned", Boolean, nullable=False, server_default=false()),
+    Column("locked", Boolean, nullable=False, server_default=false()),
+    Column("hold_reason", Text, nullable=False, server_default=""),
     Index(None, "thread_id", "status", "created_at"),
     Index(None, "parent_id"),
     Index(None, "created_at"),
@@ -131,4 +137,27 @@ used_proofs = Table(
     Column("signature", String(64), primary_key=True),
     Column("expires_at", Float, nullable=False),
     Index(None, "expires_at"),
+)
+
+commenters = Table(
+    "commenters",
+    metadata,
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    # "email:<lower-case address>" when the commenter gave one, else "ip:<keyed hash>"
+    Column("key", String(300), primary_key=True),
+    Column("trusted", Boolean, nullable=False),  # a moderator trusts them: never held
+    Column("known", Boolean, nullable=False),  # a comment of theirs was approved
+    Column("updated_at", Float, nullable=False),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("comment_id", Id, ForeignKey("comments.id", ondelete="CASCADE"), nullable=False),
+    Column("reporter_hash", String(64), nullable=False),  # keyed hash of the reader's address
+    Column("reason", String(16), nullable=False),  # spam, abuse, off_topic, other
+    Column("note", String(500), nullable=False),
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("comment_id", "reporter_hash"),
 )

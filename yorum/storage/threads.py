@@ -30,7 +30,7 @@ _BY_ID = select(threads).where(threads.c.id == bindparam("id"))
 _BY_PAGE = select(threads).where(
     threads.c.site_id == bindparam("site_id"), threads.c.uri == bindparam("uri")
 )
-_VERSION = select(threads.c.id, threads.c.version).where(
+_VERSION = select(threads.c.id, threads.c.version, threads.c.created_at).where(
     threads.c.site_id == bindparam("site_id"), threads.c.uri == bindparam("uri")
 )
 _CREATE = {
@@ -79,10 +79,10 @@ def get_or_create(tx: Tx, site_id: str, uri: str, title: str, now: float) -> Thr
     return thread
 
 
-def version(tx: Tx, site_id: str, uri: str) -> tuple[int, int] | None:
-    """``(thread id, version)`` of this page's thread, if it has one."""
+def version(tx: Tx, site_id: str, uri: str) -> tuple[int, int, float] | None:
+    """``(thread id, version, created at)`` of this page's thread, if it has one."""
     row = tx.execute(_VERSION, {"site_id": site_id, "uri": uri}).first()
-    return (row.id, row.version) if row else None
+    return (row.id, row.version, row.created_at) if row else None
 
 
 def bump(tx: Tx, thread_id: int, *, title: str | None = None) -> None:

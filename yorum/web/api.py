@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from yorum.errors import Invalid
-from yorum.models import ClientInfo, CommentEdit
+from yorum.models import ClientInfo, CommentEdit, ReportReason
 from yorum.services import Services
 from yorum.web import concurrency, present, schemas
 from yorum.web.responses import (
@@ -134,6 +134,20 @@ async def vote(request: Request) -> Response:
         services(request).comments.vote, cid, data["value"], client(request)
     )
     return json_response(request, present.present_vote(result))
+
+
+async def report(request: Request) -> Response:
+    """A reader reports a comment to the moderators (once per reader and comment)."""
+    cid = comment_id(request)
+    data = forms(request).report.parse(await body(request))
+    result = await concurrency.blocking(
+        services(request).reports.report,
+        cid,
+        ReportReason(data["reason"]),
+        data["note"],
+        client(request),
+    )
+    return json_response(request, present.present_report(result))
 
 
 async def counts(request: Request) -> Response:

@@ -1,7 +1,8 @@
 """The thread as an HTML page, for readers without JavaScript (``/t/{site}?uri=...``).
 
 The same thread the API serves, rendered on the server, with a plain HTML form that posts
-back here and redirects to the thread (post/redirect/get). A form with mistakes comes
+back here and redirects to the thread (post/redirect/get); a reader's report of a comment
+posts back here the same way. A form with mistakes comes
 back with the reader's values kept and each error next to its field. The page needs no
 script and loads nothing but its own stylesheet; its Content-Security-Policy says so.
 """
@@ -27,7 +28,7 @@ from yorum.errors import (
     UnsupportedMediaType,
     YorumError,
 )
-from yorum.models import ClientInfo, Site, Sort, ThreadPage
+from yorum.models import ClientInfo, ReportReason, Site, Sort, ThreadPage
 from yorum.web import concurrency, schemas
 from yorum.web.api import client, forms, services
 from yorum.web.errors import status_of
@@ -89,6 +90,8 @@ async def post_comment(request: Request) -> Response:
         params = await read_form(request)
     except YorumError as exc:
         return error_page(request, exc)
+    if "report" in params:
+        return await post_report(request, params)
     form = FormState(values={name: params.get(name, "") for name in FORM_FIELDS})
     try:
         svc = services(request)
@@ -125,6 +128,38 @@ async def post_comment(request: Request) -> Response:
     back["posted" if comment.is_visible else "held"] = str(comment.id)
     anchor = f"yorum-{comment.id}" if comment.is_visible else "yorum-notice"
     target = f"/t/{site_id}?{urlencode({k: v for k, v in back.items() if v})}#{anchor}"
+    return RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
+
+
+async def post_report(request: Request, params: dict[str, str]) -> Response:
+    """A reader's report of a comment: redirect back to it, or show what went wrong."""
+    site_id = request.path_params["site"]
+    back = {"uri": params.get("uri", ""), "lang": params.get("lang", "")}
+    try:
+        svc = services(request)
+        site = await concurrency.read(svc, svc.sites.get, site_id)
+        check_origin(request, site)
+        comment_id = _int(params.get("report"))
+        if comment_id is None:
+            raise BadRequest("The form could not be read.")
+        values = {"reason": params.get("reason", ""), "note": params.get("note", "")}
+        data = forms(request).report.parse_query(values, {k: [v] for k, v in values.items()})
+        reader = ClientInfo(ip=client(request).ip, origin=None)
+        await concurrency.blocking(
+            svc.reports.report, comment_id, ReportReason(data["reason"]), data["note"], reader
+        )
+    except (OriginNotAllowed, BadRequest, UnsupportedMediaType, PayloadTooLarge) as exc:
+        return error_page(request, exc)
+    except YorumError as exc:
+        query = QueryParams({k: v for k, v in back.items() if v})
+        try:
+            return await render(
+                request, query, FormState(), message=_wording(request, exc), status=status_of(exc)
+            )
+        except YorumError as again:
+            return error_page(request, again)
+    back["reported"] = str(comment_id)
+    target = f"/t/{site_id}?{urlencode({k: v for k, v in back.items() if v})}#yorum-notice"
     return RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
 
 
@@ -166,6 +201,7 @@ async def render(
     form: FormState,
     *,
     notice: str | None = None,
+    message: str | None = None,
     status: int = 200,
 ) -> Response:
     """The thread page for ``query`` (uri, sort, cursor, parent, reply, lang)."""
@@ -204,7 +240,9 @@ async def render(
         # A form shown again after a mistake keeps its first stamp: the reader has had it
         # that long already.
         stamp=form.values.get("stamp") or svc.comments.form_stamp(site_id),
-        notice=notice and t(notice),
+        notice=message or (notice and t(notice)),
+        reporting=_int(query.get("report")),
+        reasons=[r.value for r in ReportReason],
         replying=replying,
         lang_param=query.get("lang", ""),
         shown_time=shown_time,
@@ -249,6 +287,8 @@ def _wording(request: Request, exc: YorumError) -> str:
 
 
 def _notice(query: QueryParams) -> str | None:
+    if query.get("reported"):
+        return "reported"
     if query.get("held"):
         return "held"
     if query.get("posted"):

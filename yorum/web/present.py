@@ -17,6 +17,7 @@ from yorum.models import (
     CommentNode,
     FieldRule,
     Posted,
+    ReportResult,
     Site,
     SiteComment,
     ThreadPage,
@@ -62,6 +63,8 @@ COMMENT_SCHEMA: dict[str, Any] = {
         "likes",
         "dislikes",
         "avatar",
+        "pinned",
+        "locked",
     ],
     "properties": {
         "id": {"type": "integer"},
@@ -80,6 +83,8 @@ COMMENT_SCHEMA: dict[str, Any] = {
             "description": "Seed of the author's generated picture (same author, same seed); "
             "empty for anonymous comments.",
         },
+        "pinned": {"type": "boolean", "description": "Pinned by a moderator: listed first."},
+        "locked": {"type": "boolean", "description": "Locked by a moderator: no replies."},
     },
 }
 
@@ -99,6 +104,8 @@ def present_comment(comment: Comment) -> dict[str, Any]:
         "likes": comment.likes,
         "dislikes": comment.dislikes,
         "avatar": comment.avatar,
+        "pinned": comment.pinned,
+        "locked": comment.locked,
     }
 
 
@@ -129,12 +136,29 @@ def present_node(node: CommentNode) -> dict[str, Any]:
 
 PAGE_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["site", "uri", "title", "locked", "total", "comments", "hidden", "next_cursor"],
+    "required": [
+        "site",
+        "uri",
+        "title",
+        "locked",
+        "closed",
+        "total",
+        "comments",
+        "hidden",
+        "next_cursor",
+    ],
     "properties": {
         "site": {"type": "string"},
         "uri": {"type": "string"},
         "title": {"type": "string"},
-        "locked": {"type": "boolean"},
+        "locked": {
+            "type": "boolean",
+            "description": "The thread takes no comments (locked by a moderator, or closed).",
+        },
+        "closed": {
+            "type": "boolean",
+            "description": "The thread is older than the site's close_after_days.",
+        },
         "total": {"type": "integer", "description": "Visible comments in the whole thread."},
         "comments": {"type": "array", "items": {"$ref": "#/components/schemas/CommentNode"}},
         "hidden": {"type": "integer", "description": "Items after this page."},
@@ -149,7 +173,8 @@ def present_page(page: ThreadPage) -> dict[str, Any]:
         "site": page.site_id,
         "uri": page.uri,
         "title": page.thread.title if page.thread else "",
-        "locked": page.thread.locked if page.thread else False,
+        "locked": (page.thread.locked if page.thread else False) or page.closed,
+        "closed": page.closed,
         "total": page.total,
         "comments": [present_node(node) for node in page.nodes],
         "hidden": page.hidden,
@@ -341,6 +366,25 @@ def present_site_config(site: Site, limits: CommentSettings, proof_of_work: bool
     }
 
 
+REPORT_RESULT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "reports", "held"],
+    "properties": {
+        "id": {"type": "integer"},
+        "reports": {"type": "integer", "description": "Open reports of the comment."},
+        "held": {
+            "type": "boolean",
+            "description": "The reports reached the site's threshold: the comment is held.",
+        },
+    },
+}
+
+
+def present_report(result: ReportResult) -> dict[str, Any]:
+    """What a reader's report did."""
+    return {"id": result.comment_id, "reports": result.reports, "held": result.held}
+
+
 RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "Comment": COMMENT_SCHEMA,
     "CommentNode": NODE_SCHEMA,
@@ -354,5 +398,6 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "PreviewResult": PREVIEW_SCHEMA,
     "SiteConfig": SITE_CONFIG_SCHEMA,
     "Challenge": CHALLENGE_SCHEMA,
+    "ReportResult": REPORT_RESULT_SCHEMA,
     "Error": ERROR_SCHEMA,
 }

@@ -12,6 +12,7 @@ from typing import Any
 
 from yorum.models import (
     NewComment,
+    ReportReason,
     Sort,
 )
 from yorum.settings import CommentSettings
@@ -98,6 +99,18 @@ class RequestSchemas:
         self.site_config = Schema("SiteQuery", [SITE])
         self.challenge = Schema("ChallengeQuery", [SITE])
         self.preview = Schema("Preview", [text])
+        self.report = Schema(
+            "Report",
+            [
+                Field(
+                    "reason",
+                    Choice(tuple(r.value for r in ReportReason)),
+                    True,
+                    "Why the comment should be looked at.",
+                ),
+                Field("note", Str(500), False, "A short note for the moderators.", ""),
+            ],
+        )
 
 
 def new_comment(data: dict[str, Any]) -> NewComment:
