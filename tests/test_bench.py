@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:40123/api/thread?site=default
@@ -37,6 +39,15 @@ def bench_module() -> ModuleType:
     return module
 
 
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[f"bench_{name}"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_wrk_output_is_parsed() -> None:
     rps, p50, p99, errors, non2xx, total = bench_module().parse_wrk(WRK_OUTPUT)
     assert rps == 15234.5
@@ -56,3 +67,17 @@ def test_profile_stacks_are_summarized(tmp_path: Path) -> None:
     assert "75.0%  render (yorum/render.py:3)" in summary
     assert "25.0%  commit (sqlalchemy/engine/base.py:5)" in summary
     assert "100.0%  serve (yorum/cli.py)" in summary
+
+
+def test_the_spam_quality_script_runs_on_a_small_slice(capsys: pytest.CaptureFixture[str]) -> None:
+    quality = _load("spam_quality")
+    rows = quality.run(60, 3, [0, 10])
+    assert [r.decisions for r in rows] == [0, 10]
+    for row in rows:
+        assert 0.0 <= row.spam_recall <= 1.0 and 0.0 <= row.caught <= 1.0
+        assert row.ham_total > 0
+    # heuristics alone catch some of the spam before any decision, and hold no genuine one
+    assert rows[0].caught > 0.2 and rows[0].ham_spam == 0
+    assert quality.main(["--count", "40", "--decisions", "0", "--unseen"]) == 0
+    out = capsys.readouterr().out
+    assert "| decisions | spam precision |" in out and "templates never decided" in out

@@ -41,6 +41,7 @@ from yorum.models import (
 )
 from yorum.moderation import policy
 from yorum.moderation.bans import BanList
+from yorum.moderation.scoring import ModerationContext, Pipeline
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.settings import CommentSettings
 from yorum.sites import SiteService
@@ -69,6 +70,7 @@ class CommentService:
         avatar_seed: AvatarSeeds | None = None,
         announce: Callable[[str, str], None] | None = None,
         bans: BanList | None = None,
+        pipeline: Pipeline | None = None,
     ) -> None:
         self.store = store
         self.sites = sites
@@ -78,6 +80,7 @@ class CommentService:
         # Called with (site, uri) after each committed change to a thread, for live updates.
         self.announce = announce or (lambda site_id, uri: None)
         self.bans = bans
+        self.pipeline = pipeline or Pipeline([])
         self.settings = settings
         self.clock = clock
         self.gate = gate
@@ -102,6 +105,9 @@ class CommentService:
         )
         if admission.hold:
             status, reasons = Status.PENDING, [*reasons, *admission.hold]
+        scoring = ModerationContext(site, ip_hash, now)
+        verdict = self.pipeline.run(new, scoring)  # may refuse: BannedWord
+        status = verdict.overrule(status)
         self._posts += 1
         tidy = self._posts % 256 == 0
 
@@ -140,6 +146,7 @@ class CommentService:
                 avatar=self.avatar_seed(new.email, new.author),
                 hold_reason="; ".join(reasons),
             )
+            self.pipeline.record(tx, comment.id, new, scoring, verdict)
             return comment, thread
 
         comment, thread = self.store.write_grouped(store)

@@ -5,6 +5,7 @@ The tree::
     YorumError
     ├── BadRequest              malformed request (not JSON, wrong shape)        400
     ├── Invalid                 a field has a bad value; always names the field  422
+    │   └── BannedWord          the text holds a word the site refuses
     ├── PayloadTooLarge         the body is bigger than the configured limit     413
     ├── UnsupportedMediaType    the body is not application/json                 415
     ├── NotFound                                                                 404
@@ -64,6 +65,15 @@ class Invalid(YorumError):
         super().__init__(message, field=field)
         if code is not None:
             self.code = code
+
+
+class BannedWord(Invalid):
+    """The comment's text holds a word on the site's list of banned words."""
+
+    code = "banned_word"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="text")
 
 
 class PayloadTooLarge(YorumError):

@@ -56,6 +56,8 @@ class Site:
     website_field: FieldRule = FieldRule.OPTIONAL
     report_threshold: int = 3  # reader reports that hold a comment; 0: reports never hold
     close_after_days: int = 0  # threads older than this take no comments; 0: never closed
+    hold_score: float = 5.0  # a spam score from here up holds a comment for moderation
+    spam_score: float = 10.0  # from here up the comment goes straight to spam
 
     def closes_at(self, thread_created_at: float) -> float | None:
         """When a thread created at ``thread_created_at`` closes, or ``None`` if never."""
@@ -295,3 +297,45 @@ class Commenter:
     key: str
     trusted: bool
     known: bool
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One scorer's contribution to a comment's spam score, said for a moderator."""
+
+    scorer: str
+    points: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the spam scorers made of a comment: a status, the total and the reasons."""
+
+    status: Status  # approved, pending or spam
+    score: float
+    reasons: tuple[Reason, ...] = ()
+
+    def overrule(self, status: Status) -> Status:
+        """The stricter of ``status`` (from the site's policy) and this verdict's status."""
+        order = (Status.APPROVED, Status.PENDING, Status.SPAM)
+        return max(status, self.status, key=order.index)
+
+
+class WordKind(enum.StrEnum):
+    """What a word on a site's word list does to a comment containing it."""
+
+    BANNED = "banned"  # refused outright
+    SUSPECT = "suspect"  # held for a moderator
+
+
+@dataclass(frozen=True)
+class Word:
+    """One entry of a site's word list."""
+
+    id: int
+    site_id: str
+    kind: WordKind
+    word: str
+    folded: str
+    created_at: float

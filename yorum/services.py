@@ -11,8 +11,11 @@ from yorum.abuse import Gate
 from yorum.changes import RedisChanges
 from yorum.comments import CommentService
 from yorum.moderation.bans import BanList
+from yorum.moderation.bayes import AdaptiveFilter
 from yorum.moderation.queue import ModerationService
 from yorum.moderation.reports import ReportService
+from yorum.moderation.scoring import Pipeline, ScorerEnv
+from yorum.moderation.words import WordLists
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.settings import Settings
 from yorum.sites import SiteService
@@ -31,6 +34,8 @@ class Services:
     moderation: ModerationService
     bans: BanList
     reports: ReportService
+    words: WordLists
+    adaptive: AdaptiveFilter
     changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
@@ -64,6 +69,8 @@ def build(
     changes = RedisChanges(settings.redis.url) if settings.redis.url else None
     hash_ip = IpHasher(install_keys.ip_hash)
     bans = BanList(store, hash_ip, clock)
+    pipeline = Pipeline.from_settings(ScorerEnv(store, settings.moderation, clock))
+    adaptive = AdaptiveFilter(store)
     comments = CommentService(
         store,
         sites,
@@ -75,8 +82,11 @@ def build(
         AvatarSeeds(install_keys.avatar),
         announce=changes.publish if changes else None,
         bans=bans,
+        pipeline=pipeline,
     )
-    moderation = ModerationService(store, clock, announce=changes.publish if changes else None)
+    moderation = ModerationService(
+        store, clock, announce=changes.publish if changes else None, adaptive=adaptive
+    )
     reports = ReportService(
         store, sites, hash_ip, clock, announce=changes.publish if changes else None
     )
@@ -88,5 +98,7 @@ def build(
         moderation=moderation,
         bans=bans,
         reports=reports,
+        words=WordLists(store, clock),
+        adaptive=adaptive,
         changes=changes,
     )

@@ -13,6 +13,7 @@ import dataclasses
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,29 @@ class RedisSettings:
 
 
 @dataclass(frozen=True)
+class ModerationSettings:
+    """The spam scorers every new comment goes through."""
+
+    scorers: str = _setting(
+        "heuristics,words,bayes,flood",
+        "Comma-separated names of the spam scorers to run, in order (entry points of the "
+        "yorum.scorers group; built-in: heuristics, words, bayes, flood, offensive).",
+    )
+    flood_window: int = _setting(
+        3600, "Seconds of a site's recent comments the flood scorer compares with.", minimum=1
+    )
+    flood_recent: int = _setting(
+        500, "Most recent comments of a site the flood scorer compares with.", minimum=1
+    )
+    flood_similarity: int = _setting(
+        80,
+        "Percent of likeness (estimated Jaccard) from which two comments count as copies.",
+        minimum=1,
+        maximum=100,
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of yorum's settings, one frozen section per TOML table."""
 
@@ -157,6 +181,7 @@ class Settings:
     abuse: AbuseSettings = field(default_factory=AbuseSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
     redis: RedisSettings = field(default_factory=RedisSettings)
+    moderation: ModerationSettings = field(default_factory=ModerationSettings)
 
     @property
     def data_path(self) -> Path:
@@ -178,6 +203,7 @@ SECTIONS: dict[str, type] = {
     "abuse": AbuseSettings,
     "cache": CacheSettings,
     "redis": RedisSettings,
+    "moderation": ModerationSettings,
 }
 
 
@@ -271,6 +297,14 @@ def load(path: str | Path | None = None, environ: Mapping[str, str] | None = Non
         problem = rate_problem(getattr(sections["abuse"], key))
         if problem:
             problems.append(f"abuse.{key}: {problem} ({source})")
+    installed = {ep.name for ep in entry_points(group="yorum.scorers")}
+    for name in sections["moderation"].scorers.split(","):
+        if name.strip() and name.strip() not in installed:
+            known = ", ".join(sorted(installed))
+            problems.append(
+                f"moderation.scorers: no scorer named {name.strip()!r} is installed "
+                f"(installed: {known}) ({source})"
+            )
     comments = sections["comments"]
     if comments.page_size > comments.max_page_size:
         problems.append(

@@ -104,6 +104,15 @@ class SiteService:
             if not origins:
                 raise Invalid("A site needs at least one origin (or '*').", field="origins")
             changes["origins"] = tuple(dict.fromkeys(normalize_origin(str(o)) for o in origins))
+        for score in ("hold_score", "spam_score"):
+            if score in changes:
+                value = changes[score]
+                if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                    raise Invalid(f"{score} must be a number.", field=score)
+                try:
+                    changes[score] = float(value)
+                except ValueError:
+                    raise Invalid(f"{score} must be a number.", field=score) from None
         if "name" in changes:
             changes["name"] = str(changes["name"])[:200] or site_id
         for name in ("report_threshold", "close_after_days"):
@@ -117,6 +126,10 @@ class SiteService:
             if site is None:
                 raise UnknownSite(f"There is no site {site_id!r}.", field="site")
             site = replace(site, **changes)  # type: ignore[arg-type]
+            if not 0 < site.hold_score <= site.spam_score:
+                raise Invalid(
+                    "hold_score must be above 0 and at most spam_score.", field="hold_score"
+                )
             site_rows.update(tx, site)
         self._cache.pop(site_id, None)
         return site

@@ -17,7 +17,7 @@ import click
 
 from yorum import __version__
 from yorum.cli.commenters import commenter
-from yorum.cli.moderation import ban, comments, thread
+from yorum.cli.moderation import ban, comments, thread, words
 from yorum.cli.options import common, services_for, settings_for
 from yorum.errors import YorumError
 from yorum.models import FieldRule, Policy
@@ -322,3 +322,4 @@ main.add_command(comments)
 main.add_command(thread)
 main.add_command(ban)
 main.add_command(commenter)
+main.add_command(words)

@@ -1,4 +1,4 @@
-"""The moderation commands: ``yorum comments``, ``yorum thread`` and ``yorum ban``.
+"""The moderation commands: ``yorum comments``, ``yorum thread``, ``yorum ban``, ``yorum words``.
 
 ``yorum commenter`` (trusted commenters) lives beside this, in ``commenters.py``.
 """
@@ -12,7 +12,7 @@ import click
 
 from yorum.cli.options import common, services_for, settings_for
 from yorum.errors import YorumError
-from yorum.models import BanKind
+from yorum.models import BanKind, WordKind
 from yorum.moderation.queue import Action
 
 
@@ -36,13 +36,17 @@ def comments_pending(
     services = services_for(settings_for(config, data_dir))
     try:
         held = services.moderation.pending(site_id, limit)
+        scored = services.moderation.reasons([h.comment.id for h in held])
     finally:
         services.close()
     if as_json:
         rows = [
             {"id": h.comment.id, "uri": h.uri, "author": h.comment.author,
              "email": h.comment.email, "text": h.comment.text_raw,
-             "created": h.comment.created_at, "held_because": h.comment.hold_reason}
+             "created": h.comment.created_at, "held_because": h.comment.hold_reason,
+             "score": scored.get(h.comment.id, (None, ()))[0],
+             "reasons": [{"scorer": r.scorer, "points": r.points, "text": r.text}
+                         for r in scored.get(h.comment.id, (None, ()))[1]]}
             for h in held
         ]  # fmt: skip
         click.echo(json.dumps(rows, ensure_ascii=False))
@@ -50,6 +54,11 @@ def comments_pending(
     for h in held:
         text = " ".join(h.comment.text_raw.split())
         click.echo(f"{h.comment.id}\t{h.uri}\t{h.comment.author or '-'}\t{text[:80]}")
+        if h.comment.id in scored:
+            total, reasons = scored[h.comment.id]
+            click.echo(f"\tspam score {total:g}")
+            for r in reasons:
+                click.echo(f"\t  {r.scorer} {r.points:+g}: {r.text}")
 
 
 def _moderate(action: Action) -> Callable[..., None]:
@@ -275,3 +284,106 @@ def ban_remove(
     finally:
         services.close()
     click.echo(f"ban {ban_id} lifted")
+
+
+@click.group()
+def words() -> None:
+    """A site's word lists: banned words refuse a comment, suspect words hold it."""
+
+
+def _kind(banned: bool, suspect: bool) -> WordKind:
+    if banned == suspect:
+        raise click.UsageError("Give exactly one of --banned or --suspect.")
+    return WordKind.BANNED if banned else WordKind.SUSPECT
+
+
+@words.command("add")
+@common
+@click.argument("site_id", metavar="SITE")
+@click.argument("entries", metavar="WORD...", nargs=-1, required=True)
+@click.option("--banned", is_flag=True, help="Refuse comments with these words.")
+@click.option("--suspect", is_flag=True, help="Hold comments with these words for a moderator.")
+def words_add(
+    config: str | None,
+    data_dir: str | None,
+    site_id: str,
+    entries: tuple[str, ...],
+    banned: bool,
+    suspect: bool,
+) -> None:
+    """Put words (or quoted phrases) on a site's banned or suspect list.
+
+    Example: yorum words add blog --banned viagra "free spins"
+    """
+    kind = _kind(banned, suspect)
+    services = services_for(settings_for(config, data_dir))
+    try:
+        services.sites.get(site_id)
+        changed = services.words.add(site_id, kind, entries, actor="cli")
+    except YorumError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        services.close()
+    click.echo(f"{kind.value}: {changed} word{'s' if changed != 1 else ''} added")
+
+
+@words.command("remove")
+@common
+@click.argument("site_id", metavar="SITE")
+@click.argument("entries", metavar="WORD...", nargs=-1, required=True)
+def words_remove(
+    config: str | None, data_dir: str | None, site_id: str, entries: tuple[str, ...]
+) -> None:
+    """Take words off a site's lists.
+
+    Example: yorum words remove blog viagra
+    """
+    services = services_for(settings_for(config, data_dir))
+    try:
+        services.sites.get(site_id)
+        removed = services.words.remove(site_id, entries, actor="cli")
+    except YorumError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        services.close()
+    click.echo(f"{removed} word{'s' if removed != 1 else ''} removed")
+
+
+@words.command("list")
+@common
+@click.argument("site_id", metavar="SITE")
+@click.option("--banned", is_flag=True, help="Only the banned words.")
+@click.option("--suspect", is_flag=True, help="Only the suspect words.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of lines.")
+def words_list(
+    config: str | None,
+    data_dir: str | None,
+    site_id: str,
+    banned: bool,
+    suspect: bool,
+    as_json: bool,
+) -> None:
+    """List a site's banned and suspect words, with the folded form they match by.
+
+    Example: yorum words list blog --banned
+    """
+    services = services_for(settings_for(config, data_dir))
+    try:
+        services.sites.get(site_id)
+        found = services.words.list(site_id)
+    except YorumError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        services.close()
+    if banned != suspect:
+        wanted = WordKind.BANNED if banned else WordKind.SUSPECT
+        found = [w for w in found if w.kind is wanted]
+    if as_json:
+        rows = [{"kind": w.kind.value, "word": w.word, "folded": w.folded} for w in found]
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for w in found:
+        click.echo(f"{w.kind.value}\t{w.word}\t{w.folded}")

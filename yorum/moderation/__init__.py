@@ -1,1 +1,5 @@
-"""Moderation: what happens to comments after they are written (the queue, the audit log)."""
+"""Moderation: the spam-scoring pipeline and its scorers, ban and word lists, the queue.
+
+The scoring interface (``Scorer``, ``Score``, ``ModerationContext``, ``Pipeline``) lives
+in ``yorum.moderation.scoring``; built-in scorers sit beside it, one module each.
+"""

@@ -15,13 +15,23 @@ from enum import StrEnum
 
 from yorum import render
 from yorum.errors import CommentNotFound, Invalid, NotFound, WrongStatus
-from yorum.models import AuditEntry, Comment, Commenter, ReportedComment, SiteComment, Status
+from yorum.models import (
+    AuditEntry,
+    Comment,
+    Commenter,
+    Reason,
+    ReportedComment,
+    SiteComment,
+    Status,
+)
+from yorum.moderation.bayes import AdaptiveFilter
 from yorum.moderation.policy import commenter_key
 from yorum.storage import Store, Tx
 from yorum.storage import audit as audit_rows
 from yorum.storage import commenters as commenter_rows
 from yorum.storage import comments as comment_rows
 from yorum.storage import reports as report_rows
+from yorum.storage import spam as spam_rows
 from yorum.storage import threads as thread_rows
 
 
@@ -52,8 +62,11 @@ class ModerationService:
         store: Store,
         clock: Callable[[], float] = time.time,
         announce: Callable[[str, str], None] | None = None,
+        adaptive: AdaptiveFilter | None = None,
     ) -> None:
         self.store = store
+        # Learns from every decision: approve -> ham, spam -> spam, reject -> forgotten.
+        self.adaptive = adaptive
         self.clock = clock
         self.announce = announce or (lambda site_id, uri: None)
 
@@ -102,6 +115,7 @@ class ModerationService:
         key = commenter_key(comment.email, comment.ip_hash)
         if action is Action.NOT_SPAM and comment.status is not Status.SPAM:
             raise WrongStatus(f"Comment {comment.id} is not marked as spam.", field="id")
+        self._learn(tx, site_id, action, comment)
         if action in (Action.APPROVE, Action.NOT_SPAM):
             comment_rows.set_status(tx, comment.id, Status.APPROVED, hold_reason="")
             commenter_rows.mark(tx, site_id, key, now=now, known=True)
@@ -234,6 +248,26 @@ class ModerationService:
             )
             for comment, uri, title, found in rows
         ]
+
+    def _learn(self, tx: Tx, site_id: str, action: Action, comment: Comment) -> None:
+        """Teach the site's filter: approved is ham, spam is spam.
+
+        A rejected comment is off topic or rude more often than spam, so it teaches
+        nothing, and whatever was learned from it before is forgotten.
+        """
+        if self.adaptive is None:
+            return
+        if action in (Action.APPROVE, Action.NOT_SPAM):
+            self.adaptive.learn(site_id, comment, False, tx=tx)
+        elif action is Action.SPAM:
+            self.adaptive.learn(site_id, comment, True, tx=tx)
+        elif action in _REMOVALS:
+            self.adaptive.unlearn(site_id, comment, tx=tx)
+
+    def reasons(self, comment_ids: Sequence[int]) -> dict[int, tuple[float, tuple[Reason, ...]]]:
+        """The spam score and its reasons stored with each comment, for moderators only."""
+        with self.store.read() as tx:
+            return spam_rows.verdicts(tx, comment_ids)
 
     def lock(self, site_id: str, uri: str, locked: bool, *, actor: str, reason: str = "") -> None:
         """Close a thread to new comments (or open it again); readers still see it."""

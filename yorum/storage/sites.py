@@ -25,13 +25,17 @@ def _site(row: Any) -> Site:
         author_field=FieldRule(row.author_field),
         email_field=FieldRule(row.email_field),
         website_field=FieldRule(row.website_field),
+        hold_score=row.hold_score,
         report_threshold=row.report_threshold,
         close_after_days=row.close_after_days,
+        spam_score=row.spam_score,
     )
 
 
-def _fields(site: Site) -> dict[str, str | int]:
+def _fields(site: Site) -> dict[str, str | int | float]:
     return {
+        "hold_score": site.hold_score,
+        "spam_score": site.spam_score,
         "author_field": site.author_field.value,
         "email_field": site.email_field.value,
         "website_field": site.website_field.value,

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -50,6 +51,10 @@ sites = Table(
     Column("website_field", String(16), nullable=False, server_default="optional"),
     Column("report_threshold", Integer, nullable=False, server_default="3"),
     Column("close_after_days", Integer, nullable=False, server_default="0"),
+    # Spam-score thresholds: a comment scoring at least hold_score waits for a moderator,
+    # at least spam_score goes straight to spam.
+    Column("hold_score", Float, nullable=False, server_default="5"),
+    Column("spam_score", Float, nullable=False, server_default="10"),
 )
 
 threads = Table(
@@ -92,6 +97,8 @@ comments = Table(
     Index(None, "thread_id", "status", "created_at"),
     Index(None, "parent_id"),
     Index(None, "created_at"),
+    Index(None, "ip_hash"),  # "has this commenter an approved comment?" (spam scoring)
+    Index(None, "email"),
 )
 
 votes = Table(
@@ -160,4 +167,51 @@ reports = Table(
     Column("note", String(500), nullable=False),
     Column("created_at", Float, nullable=False),
     UniqueConstraint("comment_id", "reporter_hash"),
+)
+
+comment_verdicts = Table(
+    "comment_verdicts",
+    metadata,
+    Column("comment_id", Id, ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("reasons", Text, nullable=False),  # JSON list of {"scorer", "points", "text"}
+)
+
+spam_words = Table(
+    "spam_words",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),  # banned (refused) or suspect (held)
+    Column("word", String(200), nullable=False),  # as the moderator typed it
+    Column("folded", String(200), nullable=False),  # as it is matched
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("site_id", "folded"),
+)
+
+spam_tokens = Table(
+    "spam_tokens",
+    metadata,
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("token", String(64), primary_key=True),  # "" holds the message totals
+    Column("spam", Integer, nullable=False),
+    Column("ham", Integer, nullable=False),
+)
+
+spam_trained = Table(
+    "spam_trained",
+    metadata,
+    Column("comment_id", Id, primary_key=True),  # kept after the comment is gone
+    Column("site_id", String(64), nullable=False),
+    Column("spam", Boolean, nullable=False),
+)
+
+comment_signatures = Table(
+    "comment_signatures",
+    metadata,
+    Column("comment_id", Id, ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("signature", LargeBinary, nullable=False),  # MinHash values, little-endian uint32
+    Index(None, "site_id", "created_at"),
 )

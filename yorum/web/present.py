@@ -20,6 +20,7 @@ from yorum.models import (
     ReportResult,
     Site,
     SiteComment,
+    Status,
     ThreadPage,
     VoteResult,
 )
@@ -98,7 +99,8 @@ def present_comment(comment: Comment) -> dict[str, Any]:
         "author": comment.author,
         "website": comment.website,
         "html": comment.text_html,
-        "status": comment.status.value,
+        # A comment judged spam reads as pending to its author: spammers learn nothing.
+        "status": "pending" if comment.status is Status.SPAM else comment.status.value,
         "created": iso(comment.created_at),
         "edited": iso(comment.edited_at),
         "likes": comment.likes,
