@@ -22,7 +22,7 @@ from yorum import errors
 from yorum.cli import main
 from yorum.settings import describe
 from yorum.web import errors as web_errors
-from yorum.web.routes import API, routes
+from yorum.web.routes import ADMIN_API, API, routes
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -142,7 +142,9 @@ def doc_path(path: str) -> str:
     return re.sub(r"\{(\w+):\w+\}", r"{\1}", path)
 
 
-@pytest.mark.parametrize("operation", API, ids=[f"{op.method} {op.path}" for op in API])
+@pytest.mark.parametrize(
+    "operation", [*API, *ADMIN_API], ids=[f"{op.method} {op.path}" for op in [*API, *ADMIN_API]]
+)
 def test_each_api_operation_is_documented(operation: Any) -> None:
     heading = f"`{operation.method} {doc_path(operation.path)}`"
     assert re.search(rf"^#+ {re.escape(heading)}", read("api.md"), flags=re.MULTILINE), (

@@ -8,6 +8,9 @@ The tree::
     │   └── BannedWord          the text holds a word the site refuses
     ├── PayloadTooLarge         the body is bigger than the configured limit     413
     ├── UnsupportedMediaType    the body is not application/json                 415
+    ├── Unauthorized            not signed in, or the credentials are wrong      401
+    │   ├── LoginFailed         wrong name, password or TOTP code
+    │   └── TotpRequired        the password was right; the TOTP code is owed
     ├── NotFound                                                                 404
     │   ├── UnknownSite
     │   └── CommentNotFound
@@ -24,13 +27,16 @@ The tree::
     │   ├── ProofExpired        the challenge was solved too late
     │   ├── ProofReplayed       the solution was used already
     │   ├── LooksAutomated      a field no person fills in was filled in
-    │   └── TooFast             the form was sent too soon after it was shown
+    │   ├── TooFast             the form was sent too soon after it was shown
+    │   ├── CsrfFailed          an admin POST without the session's CSRF token
+    │   └── NotAllowed          the signed-in user's role does not allow this
     ├── Conflict                                                                 409
     │   ├── CommentDeleted      the comment is a deleted placeholder
     │   ├── DuplicateComment    the same client posted the same text moments ago
     │   ├── AlreadyReported     this client reported this comment already
     │   └── WrongStatus         the action does not fit the comment's status
     ├── RateLimited             this client posts too fast; wait retry_after s   429
+    │   └── LoginThrottled      too many wrong passwords; wait retry_after s
     └── StorageBusy             the database stayed locked; try again            503
 
 The HTTP statuses live only in ``yorum.web.errors``; nothing here knows about HTTP.
@@ -86,6 +92,24 @@ class UnsupportedMediaType(YorumError):
     """The request body is not ``application/json``."""
 
     code = "unsupported_media_type"
+
+
+class Unauthorized(YorumError):
+    """The admin needs a signed-in user (a session cookie or an API token)."""
+
+    code = "unauthorized"
+
+
+class LoginFailed(Unauthorized):
+    """The name, password or TOTP code is wrong (which one is not said)."""
+
+    code = "login_failed"
+
+
+class TotpRequired(Unauthorized):
+    """The password was right, and the account also needs its TOTP code."""
+
+    code = "totp_required"
 
 
 class NotFound(YorumError):
@@ -190,6 +214,18 @@ class TooFast(Forbidden):
     code = "too_fast"
 
 
+class CsrfFailed(Forbidden):
+    """A state-changing admin request came without the session's CSRF token."""
+
+    code = "csrf_failed"
+
+
+class NotAllowed(Forbidden):
+    """The signed-in user's role does not allow this (on this site)."""
+
+    code = "not_allowed"
+
+
 class Conflict(YorumError):
     """The request conflicts with the current state."""
 
@@ -228,6 +264,12 @@ class RateLimited(YorumError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class LoginThrottled(RateLimited):
+    """Too many wrong passwords for this account or from this client; wait and retry."""
+
+    code = "login_throttled"
 
 
 class StorageBusy(YorumError):

@@ -339,3 +339,67 @@ class Word:
     word: str
     folded: str
     created_at: float
+
+
+class Role(enum.StrEnum):
+    """What a user may do on one site. Global admins (``User.is_admin``) may do everything."""
+
+    MODERATOR = "moderator"  # the queue, threads, bans and the audit log
+    ADMIN = "admin"  # all that, plus the site's settings and its moderators
+
+
+@dataclass(frozen=True)
+class User:
+    """An account that signs in to the admin; never carries its password hash."""
+
+    id: int
+    name: str
+    is_admin: bool
+    totp_enabled: bool
+    created_at: float
+    roles: dict[str, Role] = field(default_factory=dict)  # site id -> role
+
+    def role_on(self, site_id: str) -> Role | None:
+        """The user's role on a site (global admins are admins everywhere)."""
+        return Role.ADMIN if self.is_admin else self.roles.get(site_id)
+
+
+@dataclass(frozen=True)
+class AdminSession:
+    """A signed-in browser: its user, its CSRF token, and whether TOTP is still owed."""
+
+    user: User
+    csrf: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which comments an admin list shows; ``sites`` is what the viewer may see."""
+
+    sites: tuple[str, ...]
+    status: Status | None = Status.PENDING  # None: every status but deleted
+    site_id: str = ""
+    uri: str = ""
+    author: str = ""
+    text: str = ""
+    offset: int = 0
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A comment as the moderation queue lists it, with its site and thread."""
+
+    comment: Comment
+    site_id: str
+    uri: str
+    title: str
+
+
+@dataclass(frozen=True)
+class DayStats:
+    """Comments posted on one UTC day (``day`` is ``YYYY-MM-DD``), by status."""
+
+    day: str
+    counts: dict[str, int]

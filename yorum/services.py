@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from yorum import keys
 from yorum.abuse import Gate
+from yorum.accounts import AccountService
+from yorum.admin import AdminService
 from yorum.changes import RedisChanges
 from yorum.comments import CommentService
 from yorum.moderation.bans import BanList
@@ -36,6 +38,8 @@ class Services:
     reports: ReportService
     words: WordLists
     adaptive: AdaptiveFilter
+    accounts: AccountService
+    admin: AdminService
     changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
@@ -90,6 +94,7 @@ def build(
     reports = ReportService(
         store, sites, hash_ip, clock, announce=changes.publish if changes else None
     )
+    accounts = AccountService(store, settings.admin, clock)
     return Services(
         settings=settings,
         store=store,
@@ -100,5 +105,7 @@ def build(
         reports=reports,
         words=WordLists(store, clock),
         adaptive=adaptive,
+        accounts=accounts,
+        admin=AdminService(store, sites, moderation, bans, accounts, clock),
         changes=changes,
     )

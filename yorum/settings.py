@@ -172,6 +172,32 @@ class ModerationSettings:
 
 
 @dataclass(frozen=True)
+class AdminSettings:
+    """Signing in to the admin: sessions and the throttling of wrong passwords."""
+
+    session_idle: int = _setting(
+        1800, "Seconds an admin session lasts without a request before it ends.", minimum=60
+    )
+    session_max: int = _setting(
+        43200, "Seconds an admin session lasts at most, however busy.", minimum=60
+    )
+    login_free_failures: int = _setting(
+        3,
+        "Wrong passwords allowed per account and per client before signing in is delayed.",
+        minimum=1,
+    )
+    login_delay: int = _setting(
+        2,
+        "Seconds of the first delay after too many wrong passwords; each further failure "
+        "doubles it, up to login_lockout.",
+        minimum=1,
+    )
+    login_lockout: int = _setting(
+        900, "Longest wait, in seconds, after repeated wrong passwords.", minimum=1
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of yorum's settings, one frozen section per TOML table."""
 
@@ -182,6 +208,7 @@ class Settings:
     cache: CacheSettings = field(default_factory=CacheSettings)
     redis: RedisSettings = field(default_factory=RedisSettings)
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
+    admin: AdminSettings = field(default_factory=AdminSettings)
 
     @property
     def data_path(self) -> Path:
@@ -204,6 +231,7 @@ SECTIONS: dict[str, type] = {
     "cache": CacheSettings,
     "redis": RedisSettings,
     "moderation": ModerationSettings,
+    "admin": AdminSettings,
 }
 
 

@@ -19,6 +19,7 @@ from yorum import __version__
 from yorum.cli.commenters import commenter
 from yorum.cli.moderation import ban, comments, thread, words
 from yorum.cli.options import common, services_for, settings_for
+from yorum.cli.users import user
 from yorum.errors import YorumError
 from yorum.models import FieldRule, Policy
 from yorum.services import build
@@ -56,6 +57,7 @@ def serve(
     settings = settings_for(config, data_dir, host=host, port=port, workers=workers)
     services = services_for(settings)
     site = services.sites.ensure_default()
+    has_users = bool(services.accounts.all())
     services.close()
     server = settings.server
     click.echo(
@@ -64,6 +66,13 @@ def serve(
         f"first site: {site.id})",
         err=True,
     )
+    if not has_users:
+        click.echo(
+            "No admin account yet. Create one with\n"
+            f"  yorum user add NAME --admin --data-dir {settings.server.data_dir}\n"
+            f"then sign in at http://{server.host}:{server.port}/admin",
+            err=True,
+        )
     os.environ[_SERVE_SETTINGS] = json.dumps(dataclasses.asdict(settings))
     uvicorn.run(
         "yorum.cli:app_factory",
@@ -323,3 +332,4 @@ main.add_command(thread)
 main.add_command(ban)
 main.add_command(commenter)
 main.add_command(words)
+main.add_command(user)

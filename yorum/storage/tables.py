@@ -215,3 +215,52 @@ comment_signatures = Table(
     Column("signature", LargeBinary, nullable=False),  # MinHash values, little-endian uint32
     Index(None, "site_id", "created_at"),
 )
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),  # argon2id, never the password
+    Column("is_admin", Boolean, nullable=False),  # a global admin: every site, users, sites
+    Column("totp_secret", String(64), nullable=True),  # base32; None: no second factor
+    Column("created_at", Float, nullable=False),
+)
+
+site_moderators = Table(
+    "site_moderators",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(16), nullable=False),  # moderator or admin (of this one site)
+)
+
+admin_sessions = Table(
+    "admin_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # the cookie holds the token itself
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("verified", Boolean, nullable=False),  # False until the TOTP step is passed
+    Column("created_at", Float, nullable=False),
+    Column("last_seen", Float, nullable=False),
+    Index(None, "user_id"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(200), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("key", String(200), primary_key=True),  # "user:NAME" or "client:ADDRESS-HASH"
+    Column("count", Integer, nullable=False),
+    Column("until", Float, nullable=False),  # no sign-in attempts before this time
+)

@@ -16,7 +16,7 @@ from yorum.services import Services
 from yorum.web.cache import PageCache
 from yorum.web.errors import HANDLERS
 from yorum.web.live import LiveHub
-from yorum.web.routes import API, routes
+from yorum.web.routes import ADMIN_API, API, routes
 from yorum.web.schemas import RequestSchemas
 from yorum.web.thread_read import FastThreadReads, ThreadReads
 
@@ -50,7 +50,7 @@ def create_app(services: Services, *, close_on_shutdown: bool = False) -> YorumA
     app = YorumApp(routes=routes(), exception_handlers=dict(HANDLERS), lifespan=lifespan)
     app.state.services = services
     app.state.schemas = RequestSchemas(services.settings.comments)
-    app.state.operations = API
+    app.state.operations = [*API, *ADMIN_API]
     settings = services.settings.cache
     app.state.cache = PageCache(settings.max_entries, enabled=settings.enabled)
     app.state.thread_reads = ThreadReads(services, app.state.schemas.thread, app.state.cache)

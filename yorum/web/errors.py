@@ -15,6 +15,7 @@ log = logging.getLogger("yorum.web")
 
 STATUS: dict[type[errors.YorumError], int] = {
     errors.BadRequest: 400,
+    errors.Unauthorized: 401,
     errors.Forbidden: 403,
     errors.NotFound: 404,
     errors.Conflict: 409,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from yorum import __version__
+from yorum.web import admin_schemas
 from yorum.web.present import RESPONSE_SCHEMAS
 from yorum.web.schemas import RequestSchemas
 
@@ -15,17 +16,23 @@ if TYPE_CHECKING:
 
 _STATUS_TEXT = {
     200: "OK", 201: "Created", 202: "Accepted: held for moderation", 304: "Not modified",
-    400: "Malformed request", 403: "Forbidden", 404: "Not found", 409: "Conflict",
+    400: "Malformed request", 401: "Not signed in, or the API token is wrong",
+    403: "Forbidden", 404: "Not found", 409: "Conflict",
     413: "Body too large", 415: "Body not JSON", 422: "A field is invalid",
     429: "Too many requests from this client; retry after Retry-After seconds",
     503: "Database busy; retry",
 }  # fmt: skip
 
 
+def _schema(forms: RequestSchemas, name: str) -> Any:
+    """A request schema by name: the public API's, or the admin API's."""
+    return admin_schemas.REQUESTS[name] if name.startswith("admin_") else getattr(forms, name)
+
+
 def document(forms: RequestSchemas, operations: Sequence[Operation]) -> dict[str, Any]:
     """The whole OpenAPI document for this install's limits."""
     paths: dict[str, dict[str, Any]] = {}
-    components: dict[str, Any] = dict(RESPONSE_SCHEMAS)
+    components: dict[str, Any] = {**RESPONSE_SCHEMAS, **admin_schemas.RESPONSES}
     for op in operations:
         path = re.sub(r"\{(\w+):\w+\}", r"{\1}", op.path)
         operation: dict[str, Any] = {
@@ -39,16 +46,29 @@ def document(forms: RequestSchemas, operations: Sequence[Operation]) -> dict[str
                 {"name": "id", "in": "path", "required": True,
                  "schema": {"type": "integer", "minimum": 1}}
             )  # fmt: skip
+        for name in re.findall(r"\{(\w+)\}", path):
+            if name != "id":
+                operation["parameters"].append(
+                    {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                )
         if op.edit_token:
             operation["parameters"].append(
                 {"name": "X-Edit-Token", "in": "header", "required": True,
                  "description": "The edit_token returned when the comment was posted.",
                  "schema": {"type": "string"}}
             )  # fmt: skip
+        if op.admin:
+            operation["security"] = [{"session": []}, {"token": []}]
+            operation["parameters"].append(
+                {"name": "X-CSRF-Token", "in": "header", "required": False,
+                 "description": "With a session cookie: the session's CSRF token, "
+                 "required on every request that changes something.",
+                 "schema": {"type": "string"}}
+            )  # fmt: skip
         if op.query:
-            operation["parameters"].extend(getattr(forms, op.query).parameters())
+            operation["parameters"].extend(_schema(forms, op.query).parameters())
         if op.body:
-            schema = getattr(forms, op.body)
+            schema = _schema(forms, op.body)
             components[schema.name] = schema.json_schema()
             operation["requestBody"] = {
                 "required": True,
@@ -73,11 +93,18 @@ def document(forms: RequestSchemas, operations: Sequence[Operation]) -> dict[str
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "yorum public API",
+            "title": "yorum API",
             "version": __version__,
-            "description": "Threads, comments, votes, counts and feeds. Every error is "
+            "description": "Threads, comments, votes, counts and feeds; the admin API under "
+            "/api/admin. Every error is "
             '{"error": code, "message": ..., "field": ...}.',
         },
         "paths": paths,
-        "components": {"schemas": components},
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "yorum_admin"},
+                "token": {"type": "http", "scheme": "bearer"},
+            },
+        },
     }

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from yorum.web import api, demo, feeds, live, ops, pages, widget
+from yorum.web import admin_api, admin_pages, api, demo, feeds, live, ops, pages, widget
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Operation:
     responses: dict[int, str | None] = field(default_factory=dict)
     errors: tuple[int, ...] = ()
     edit_token: bool = False
+    admin: bool = False  # needs a signed-in user (session cookie + CSRF header, or token)
     media_type: str = "application/json"
 
 
@@ -85,10 +86,44 @@ API: list[Operation] = [
               media_type="application/atom+xml"),
 ]  # fmt: skip
 
+_A = (401, 403, 404, 422)  # every admin operation may answer these
+ADMIN_API: list[Operation] = [
+    Operation("GET", "/api/admin/me", admin_api.me, "The signed-in user and their roles.",
+              responses={200: "AdminMe"}, errors=(401,), admin=True),
+    Operation("GET", "/api/admin/queue", admin_api.queue,
+              "Comments to moderate, filtered and paged (oldest first).",
+              query="admin_queue", responses={200: "AdminQueue"}, errors=_A, admin=True),
+    Operation("POST", "/api/admin/actions", admin_api.act,
+              "Approve, reject or mark spam one or many comments (all or none).",
+              body="admin_act", responses={200: "AdminActed"},
+              errors=(400, *_A, 413, 415, 503), admin=True),
+    Operation("POST", "/api/admin/locks", admin_api.lock, "Lock or unlock a thread.",
+              body="admin_lock", responses={200: "AdminLocked"},
+              errors=(400, *_A, 413, 415, 503), admin=True),
+    Operation("GET", "/api/admin/bans", admin_api.bans, "A site's bans in force.",
+              query="admin_site_query", responses={200: "AdminBans"}, errors=_A, admin=True),
+    Operation("POST", "/api/admin/bans", admin_api.add_ban, "Ban an e-mail, address or name.",
+              body="admin_ban", responses={201: "AdminBanAdded"},
+              errors=(400, *_A, 413, 415, 503), admin=True),
+    Operation("DELETE", "/api/admin/bans/{id:int}", admin_api.lift_ban, "Lift a ban.",
+              query="admin_site_query", responses={200: "AdminBanLifted"},
+              errors=(*_A, 503), admin=True),
+    Operation("GET", "/api/admin/sites", admin_api.sites, "The sites the user may moderate.",
+              responses={200: "AdminSites"}, errors=(401,), admin=True),
+    Operation("PATCH", "/api/admin/sites/{site}", admin_api.update_site,
+              "Change a site's settings (site admins).", body="admin_site",
+              responses={200: "AdminSite"}, errors=(400, *_A, 413, 415, 503), admin=True),
+    Operation("GET", "/api/admin/audit", admin_api.audit, "A site's audit log, newest first.",
+              query="admin_site_query", responses={200: "AdminAudit"}, errors=_A, admin=True),
+    Operation("GET", "/api/admin/stats", admin_api.stats,
+              "Comments per day for the last 30 days, by status.",
+              query="admin_stats", responses={200: "AdminStats"}, errors=_A, admin=True),
+]  # fmt: skip
+
 
 def _api_routes() -> list[BaseRoute]:
     by_path: dict[str, dict[str, Callable[..., Any]]] = defaultdict(dict)
-    for op in API:
+    for op in [*API, *ADMIN_API]:
         by_path[op.path][op.method] = op.endpoint
     routes: list[BaseRoute] = []
     for path, handlers in by_path.items():
@@ -97,7 +132,8 @@ def _api_routes() -> list[BaseRoute]:
             routes.append(Route(path, endpoint, methods=[method]))
         else:
             routes.append(Route(path, _dispatch(handlers), methods=list(handlers)))
-        routes.append(Route(path, api.preflight, methods=["OPTIONS"]))
+        if not path.startswith("/api/admin/"):
+            routes.append(Route(path, api.preflight, methods=["OPTIONS"]))
     return routes
 
 
@@ -123,6 +159,7 @@ def routes() -> list[BaseRoute]:
         Route("/healthz", ops.healthz, methods=["GET"]),
         Route("/readyz", ops.readyz, methods=["GET"]),
         Route("/t/{site}", pages.thread, methods=["GET", "POST"]),
+        *admin_pages.ROUTES,
         Route("/embed.js", widget.serve, methods=["GET"]),
         Route("/embed.css", widget.serve, methods=["GET"]),
         Route("/count.js", widget.serve, methods=["GET"]),

@@ -188,6 +188,26 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Bool:
+    """true or false (in a query string: true/false, 1/0)."""
+
+    def check(self, value: Any, name: str) -> bool:
+        if not isinstance(value, bool):
+            raise Invalid(f"{name} must be true or false.", field=name, code="invalid_type")
+        return value
+
+    def from_query(self, value: str, name: str) -> bool:
+        if value.lower() in ("true", "1"):
+            return True
+        if value.lower() in ("false", "0"):
+            return False
+        return self.check(value, name)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+@dataclass(frozen=True)
 class Array:
     """A list of items of one kind, with a length limit."""
 

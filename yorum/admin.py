@@ -1,0 +1,174 @@
+"""AdminService: what a signed-in user may see and do in the admin, on behalf of that user.
+
+Every method takes the acting ``User`` first, checks the user's role on the sites it
+touches, then calls the service that owns the rule (moderation, bans, sites, accounts).
+The web admin pages and the JSON admin API both call this, so they cannot differ in
+what they allow. Every change is audited with the user's name as the actor.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from yorum.accounts import AccountService, require, require_global_admin
+from yorum.errors import CommentNotFound, Invalid
+from yorum.models import (
+    AuditEntry,
+    Ban,
+    BanKind,
+    DayStats,
+    QueueFilter,
+    QueueItem,
+    Role,
+    Site,
+    User,
+)
+from yorum.moderation.bans import BanList
+from yorum.moderation.queue import Action, ModerationService
+from yorum.sites import SiteService
+from yorum.storage import Store
+from yorum.storage import audit as audit_rows
+from yorum.storage import queue as queue_rows
+
+STATS_DAYS = 30
+SITE_SETTINGS = ("name", "origins", "language", "policy", "author_field", "email_field",
+                 "website_field")  # fmt: skip
+
+
+class AdminService:
+    """The admin's view of yorum, narrowed to what each user may do."""
+
+    def __init__(
+        self,
+        store: Store,
+        sites: SiteService,
+        moderation: ModerationService,
+        bans: BanList,
+        accounts: AccountService,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.sites = sites
+        self.moderation = moderation
+        self.bans = bans
+        self.accounts = accounts
+        self.clock = clock
+
+    def visible_sites(self, user: User) -> list[Site]:
+        """The sites the user moderates (every site, for global admins)."""
+        return [s for s in self.sites.list() if user.role_on(s.id) is not None]
+
+    def queue(self, user: User, wanted: QueueFilter) -> tuple[list[QueueItem], int]:
+        """A page of comments the filter selects among the user's sites, and the total."""
+        if wanted.site_id:
+            self.sites.get(wanted.site_id)
+            require(user, wanted.site_id)
+        sites = tuple(s.id for s in self.visible_sites(user))
+        f = QueueFilter(
+            sites, wanted.status, wanted.site_id, wanted.uri.strip(), wanted.author.strip(),
+            wanted.text.strip(), max(wanted.offset, 0), min(max(wanted.limit, 1), 200),
+        )  # fmt: skip
+        with self.store.read() as tx:
+            return queue_rows.search(tx, f)
+
+    def act(self, user: User, action: Action, ids: Sequence[int], reason: str = "") -> int:
+        """Apply a moderation action to comments on the user's sites (all or none)."""
+        if not ids:
+            raise Invalid("Choose at least one comment.", field="ids")
+        with self.store.read() as tx:
+            for comment_id in ids:
+                site_id = queue_rows.site_of(tx, comment_id)
+                if site_id is None:
+                    raise CommentNotFound(f"There is no comment {comment_id}.", field="id")
+                require(user, site_id)
+        return self.moderation.act(action, list(ids), actor=user.name, reason=reason)
+
+    def lock(self, user: User, site_id: str, uri: str, locked: bool, reason: str = "") -> None:
+        require(user, site_id)
+        self.moderation.lock(site_id, uri, locked, actor=user.name, reason=reason)
+
+    def bans_of(self, user: User, site_id: str) -> list[Ban]:
+        require(user, site_id)
+        return self.bans.active(site_id)
+
+    def ban(
+        self,
+        user: User,
+        site_id: str,
+        kind: BanKind,
+        value: str,
+        reason: str = "",
+        days: float | None = None,
+    ) -> int:
+        require(user, site_id)
+        return self.bans.add(site_id, kind, value, actor=user.name, reason=reason, days=days)
+
+    def lift_ban(self, user: User, site_id: str, ban_id: int, reason: str = "") -> None:
+        require(user, site_id)
+        self.bans.lift(site_id, ban_id, actor=user.name, reason=reason)
+
+    def audit(self, user: User, site_id: str, limit: int = 100) -> list[AuditEntry]:
+        require(user, site_id)
+        return self.moderation.audit(site_id, limit)
+
+    def stats(self, user: User, site_id: str = "") -> list[DayStats]:
+        """Comments per UTC day over the last 30 days, by status (spam caught included)."""
+        if site_id:
+            require(user, site_id)
+        sites = (site_id,) if site_id else tuple(s.id for s in self.visible_sites(user))
+        since = self.clock() - STATS_DAYS * 86400
+        with self.store.read() as tx:
+            return queue_rows.daily(tx, sites, since)
+
+    def update_site(self, user: User, site_id: str, changes: dict[str, Any]) -> Site:
+        """Change a site's settings (site admins and global admins)."""
+        self.sites.get(site_id)
+        require(user, site_id, Role.ADMIN)
+        unknown = sorted(set(changes) - set(SITE_SETTINGS))
+        if unknown:
+            raise Invalid(f"Sites have no setting {unknown[0]!r} here.", field=unknown[0])
+        site = self.sites.update(site_id, **changes)
+        self._record(site_id, user, "site settings", ", ".join(sorted(changes)))
+        return site
+
+    def add_site(self, user: User, site_id: str, name: str, origins: list[str]) -> Site:
+        require_global_admin(user)
+        site = self.sites.add(site_id, name=name, origins=origins)
+        self._record(site.id, user, "site added", name)
+        return site
+
+    def moderators(self, user: User, site_id: str) -> list[tuple[str, Role]]:
+        require(user, site_id)
+        return self.accounts.moderators(site_id)
+
+    def set_moderator(self, user: User, site_id: str, name: str, role: Role | None) -> None:
+        """Give a user a role on the site, or remove it (site admins and global admins)."""
+        self.sites.get(site_id)
+        require(user, site_id, Role.ADMIN)
+        self.accounts.set_role(name, site_id, role)
+        self._record(site_id, user, f"role {role.value if role else 'removed'}", name)
+
+    def users(self, user: User) -> list[User]:
+        require_global_admin(user)
+        return self.accounts.all()
+
+    def add_user(self, user: User, name: str, password: str, is_admin: bool) -> User:
+        """Create an account (global admins)."""
+        require_global_admin(user)
+        return self.accounts.add(name, password, is_admin=is_admin)
+
+    def remove_user(self, user: User, name: str) -> None:
+        """Delete an account (global admins; not their own)."""
+        require_global_admin(user)
+        if name.strip().lower() == user.name:
+            raise Invalid("You cannot remove your own account.", field="name")
+        self.accounts.remove(name.strip().lower())
+
+    def _record(self, site_id: str, user: User, action: str, reason: str) -> None:
+        with self.store.write() as tx:
+            audit_rows.record(
+                tx, site_id=site_id, actor=user.name, action=action[:32], reason=reason,
+                at=self.clock(),
+            )  # fmt: skip

@@ -1,0 +1,115 @@
+"""The JSON admin API's request and response shapes (documented in the OpenAPI document)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yorum.models import BanKind, FieldRule, Policy, Status
+from yorum.moderation.queue import Action
+from yorum.web.validation import Array, Bool, Choice, Field, Int, Schema, Str
+
+SITE = Field("site", Str(64, min_length=1, pattern=r"[a-z0-9][a-z0-9_-]*"), True, "Site id.")
+SOME_SITE = Field("site", Str(64, pattern=r"[a-z0-9][a-z0-9_-]*"), False, "Only this site.", "")
+STATUSES = ("pending", "spam", "approved", "all")
+
+REQUESTS: dict[str, Schema] = {
+    "admin_queue": Schema(
+        "AdminQueueQuery",
+        [
+            Field("status", Choice(STATUSES), False, "Which comments; all: every status.",
+                  "pending"),
+            SOME_SITE,
+            Field("uri", Str(2048), False, "Only this thread.", ""),
+            Field("author", Str(200), False, "Author name contains this.", ""),
+            Field("q", Str(200), False, "Text contains this.", ""),
+            Field("offset", Int(0, 1_000_000), False, "Skip this many.", 0),
+            Field("limit", Int(1, 200), False, "Comments per page.", 50),
+        ],
+    ),
+    "admin_act": Schema(
+        "AdminAction",
+        [
+            Field("action", Choice(tuple(a.value for a in Action)), True, "What to do."),
+            Field("ids", Array(Int(1), max_items=500), True, "Comment ids (all or none)."),
+            Field("reason", Str(500), False, "Why, for the audit log.", ""),
+        ],
+    ),
+    "admin_lock": Schema(
+        "AdminLock",
+        [
+            SITE,
+            Field("uri", Str(2048, min_length=1), True, "The thread."),
+            Field("locked", Bool(), True, "Lock (true) or unlock (false)."),
+            Field("reason", Str(500), False, "Why, for the audit log.", ""),
+        ],
+    ),
+    "admin_site_query": Schema("AdminSiteQuery", [SITE]),
+    "admin_stats": Schema("AdminStatsQuery", [SOME_SITE]),
+    "admin_ban": Schema(
+        "AdminBan",
+        [
+            SITE,
+            Field("kind", Choice(tuple(k.value for k in BanKind)), True, "What to match."),
+            Field("value", Str(254, min_length=1), True,
+                  "E-mail address, IP address (stored hashed) or name pattern (* and ?)."),
+            Field("reason", Str(500), False, "Why, for the audit log.", ""),
+            Field("days", Int(1, 36500), False, "Lift after this many days; absent: never."),
+        ],
+    ),
+    "admin_site": Schema(
+        "AdminSiteChanges",
+        [
+            Field("name", Str(200), False, "Display name."),
+            Field("origins", Array(Str(300, min_length=1), max_items=50), False,
+                  "Allowed origins, or ['*']."),
+            Field("language", Str(16), False, "Default language tag."),
+            Field("policy", Choice(tuple(p.value for p in Policy)), False, "Moderation policy."),
+            Field("author_field", Choice(tuple(r.value for r in FieldRule)), False, "Name field."),
+            Field("email_field", Choice(tuple(r.value for r in FieldRule)), False,
+                  "E-mail field."),
+            Field("website_field", Choice(tuple(r.value for r in FieldRule)), False,
+                  "Website field."),
+        ],
+        "Only the fields given change.",
+    ),
+}  # fmt: skip
+
+
+def status_of(value: str) -> Status | None:
+    """The queue's status filter (None for ``all``)."""
+    return None if value == "all" else Status(value)
+
+
+_OBJ = {"type": "object"}
+_STR = {"type": "string"}
+_INT = {"type": "integer"}
+
+RESPONSES: dict[str, Any] = {
+    "AdminMe": {"type": "object", "required": ["name", "is_admin", "roles"], "properties": {
+        "name": _STR, "is_admin": {"type": "boolean"},
+        "roles": {"type": "object", "additionalProperties": {"enum": ["moderator", "admin"]}},
+    }},
+    "AdminQueue": {"type": "object", "required": ["items", "total", "offset", "limit"],
+                   "properties": {
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "id": _INT, "site": _STR, "uri": _STR, "title": _STR, "author": _STR,
+            "email": _STR, "website": _STR, "text": _STR, "html": _STR, "status": _STR,
+            "created": _STR, "parent": {"type": ["integer", "null"]},
+            "details": {"type": "object",
+                        "description": "What is known about the comment (reasons, scores)."},
+        }}},
+        "total": _INT, "offset": _INT, "limit": _INT,
+    }},
+    "AdminActed": {"type": "object", "properties": {"changed": _INT}},
+    "AdminLocked": {"type": "object", "properties": {"site": _STR, "uri": _STR,
+                                                     "locked": {"type": "boolean"}}},
+    "AdminBans": {"type": "object", "properties": {"bans": {"type": "array", "items": _OBJ}}},
+    "AdminBanAdded": {"type": "object", "properties": {"id": _INT}},
+    "AdminBanLifted": {"type": "object", "properties": {"lifted": _INT}},
+    "AdminSites": {"type": "object", "properties": {"sites": {"type": "array", "items": _OBJ}}},
+    "AdminSite": _OBJ,
+    "AdminAudit": {"type": "object", "properties": {"entries": {"type": "array",
+                                                                "items": _OBJ}}},
+    "AdminStats": {"type": "object", "properties": {"days": {"type": "array", "items": {
+        "type": "object", "properties": {"day": _STR, "counts": _OBJ}}}}},
+}  # fmt: skip
