@@ -60,7 +60,8 @@ PAGE_ROUTES = [
     ("POST", "/admin/act"), ("POST", "/admin/lock"), ("POST", "/admin/bans/add"),
     ("POST", "/admin/bans/1/lift"), ("POST", "/admin/sites/blog"),
     ("POST", "/admin/sites/blog/moderators"), ("POST", "/admin/logout"),
-    ("POST", "/admin/sites/add"), ("POST", "/admin/users"),
+    ("POST", "/admin/sites/add"), ("POST", "/admin/users"), ("POST", "/admin/edit"),
+    ("POST", "/admin/sites/blog/words"),
 ]  # fmt: skip
 API_ROUTES = [(op.method, _concrete(op.path)) for op in ADMIN_API]
 
@@ -99,6 +100,10 @@ API_CALLS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/api/admin/bans", {"site": "blog", "kind": "name", "value": "x"}),
     ("DELETE", "/api/admin/bans/1?site=blog", None),
     ("PATCH", "/api/admin/sites/blog", {"name": "Mine"}),
+    ("POST", "/api/admin/comments/BLOG_COMMENT/edit", {"text": "mine now"}),
+    ("GET", "/api/admin/words?site=blog", None),
+    ("POST", "/api/admin/words", {"site": "blog", "kind": "banned", "words": ["x"]}),
+    ("POST", "/api/admin/words/remove", {"site": "blog", "words": ["x"]}),
     ("GET", "/api/admin/audit?site=blog", None),
     ("GET", "/api/admin/stats?site=blog", None),
 ]
@@ -114,6 +119,9 @@ PAGE_CALLS: list[tuple[str, str, dict[str, str] | None]] = [
                                    "policy": "open", "author_field": "optional",
                                    "email_field": "optional", "website_field": "optional"}),
     ("POST", "/admin/sites/blog/moderators", {"name": "sam", "role": "admin"}),
+    ("POST", "/admin/edit?id=BLOG_COMMENT", {"text": "mine now"}),
+    ("POST", "/admin/sites/blog/words", {"kind": "banned", "words": "x"}),
+    ("POST", "/admin/sites/blog/words", {"remove": "x"}),
     ("GET", "/admin/audit?site=blog", None),
 ]  # fmt: skip
 
@@ -127,6 +135,7 @@ def test_moderators_of_another_site_are_refused_by_the_api(
     if body and body.get("ids"):
         body = {**body, "ids": [comment]}
     token = two_sites.accounts.new_token("sam")  # admin of shop, nothing on blog
+    path = path.replace("BLOG_COMMENT", str(comment))
     response = client.request(method, path, json=body, headers={"authorization": f"Bearer {token}"})
     assert response.status_code == 403, response.text
     assert response.json()["error"] == "not_allowed"
@@ -143,6 +152,7 @@ def test_moderators_of_another_site_are_refused_by_the_pages(
         body = {**body, "csrf": csrf}
         if body.get("id") == "BLOG_COMMENT":
             body["id"] = str(comment)
+    path = path.replace("BLOG_COMMENT", str(comment))
     response = client.request(method, path, data=body, follow_redirects=False)
     assert response.status_code == 403, response.text
     assert "not_allowed" in response.text

@@ -18,23 +18,30 @@ from yorum.models import (
     AuditEntry,
     Ban,
     BanKind,
+    Commenter,
+    CommentNotes,
     DayStats,
     QueueFilter,
     QueueItem,
     Role,
     Site,
     User,
+    Word,
+    WordKind,
 )
 from yorum.moderation.bans import BanList
 from yorum.moderation.queue import Action, ModerationService
+from yorum.moderation.words import WordLists
 from yorum.sites import SiteService
 from yorum.storage import Store
 from yorum.storage import audit as audit_rows
 from yorum.storage import queue as queue_rows
+from yorum.storage import reports as report_rows
 
 STATS_DAYS = 30
 SITE_SETTINGS = ("name", "origins", "language", "policy", "author_field", "email_field",
-                 "website_field")  # fmt: skip
+                 "website_field", "report_threshold", "close_after_days", "hold_score",
+                 "spam_score")  # fmt: skip
 
 
 class AdminService:
@@ -47,6 +54,7 @@ class AdminService:
         moderation: ModerationService,
         bans: BanList,
         accounts: AccountService,
+        words: WordLists,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
@@ -54,6 +62,7 @@ class AdminService:
         self.moderation = moderation
         self.bans = bans
         self.accounts = accounts
+        self.words = words
         self.clock = clock
 
     def visible_sites(self, user: User) -> list[Site]:
@@ -77,13 +86,61 @@ class AdminService:
         """Apply a moderation action to comments on the user's sites (all or none)."""
         if not ids:
             raise Invalid("Choose at least one comment.", field="ids")
-        with self.store.read() as tx:
-            for comment_id in ids:
-                site_id = queue_rows.site_of(tx, comment_id)
-                if site_id is None:
-                    raise CommentNotFound(f"There is no comment {comment_id}.", field="id")
-                require(user, site_id)
+        for comment_id in ids:
+            self._require_comment(user, comment_id)
         return self.moderation.act(action, list(ids), actor=user.name, reason=reason)
+
+    def notes(self, items: Sequence[QueueItem]) -> dict[int, CommentNotes]:
+        """Why each listed comment is where it is: its hold, spam verdict and open reports.
+
+        Only for items ``queue`` returned to the same user, so no further access check.
+        """
+        ids = [item.comment.id for item in items]
+        verdicts = self.moderation.reasons(ids)
+        with self.store.read() as tx:
+            reports = report_rows.of_comments(tx, ids)
+        out = {}
+        for item in items:
+            c = item.comment
+            score, reasons = verdicts.get(c.id, (None, ()))
+            out[c.id] = CommentNotes(c.hold_reason, score, reasons, tuple(reports.get(c.id, ())))
+        return out
+
+    def edit(self, user: User, comment_id: int, text: str, reason: str = "") -> None:
+        """Replace a comment's text as a moderator of its site (audited)."""
+        self._require_comment(user, comment_id)
+        self.moderation.edit(comment_id, text, actor=user.name, reason=reason)
+
+    def _require_comment(self, user: User, comment_id: int) -> str:
+        with self.store.read() as tx:
+            site_id = queue_rows.site_of(tx, comment_id)
+        if site_id is None:
+            raise CommentNotFound(f"There is no comment {comment_id}.", field="id")
+        require(user, site_id)
+        return site_id
+
+    def word_list(self, user: User, site_id: str) -> list[Word]:
+        """The site's banned and suspect words (its moderators may read them)."""
+        self.sites.get(site_id)
+        require(user, site_id)
+        return self.words.list(site_id)
+
+    def add_words(self, user: User, site_id: str, kind: WordKind, words: Sequence[str]) -> int:
+        """Put words on the site's banned or suspect list (site admins; audited)."""
+        self.sites.get(site_id)
+        require(user, site_id, Role.ADMIN)
+        return self.words.add(site_id, kind, words, actor=user.name)
+
+    def remove_words(self, user: User, site_id: str, words: Sequence[str]) -> int:
+        """Take words off the site's lists (site admins; audited)."""
+        self.sites.get(site_id)
+        require(user, site_id, Role.ADMIN)
+        return self.words.remove(site_id, words, actor=user.name)
+
+    def trusted(self, user: User, site_id: str) -> list[Commenter]:
+        """The site's trusted commenters (trusting happens through ``act``)."""
+        require(user, site_id)
+        return self.moderation.trusted(site_id)
 
     def lock(self, user: User, site_id: str, uri: str, locked: bool, reason: str = "") -> None:
         require(user, site_id)

@@ -385,6 +385,7 @@ class QueueFilter:
     text: str = ""
     offset: int = 0
     limit: int = 50
+    reported: bool = False  # only comments with open reader reports
 
 
 @dataclass(frozen=True)
@@ -395,6 +396,16 @@ class QueueItem:
     site_id: str
     uri: str
     title: str
+
+
+@dataclass(frozen=True)
+class CommentNotes:
+    """Why a comment is where it is, for moderators: the hold, the spam score, the reports."""
+
+    hold_reason: str = ""  # what the site's policy or the gate said, "" if nothing held it
+    score: float | None = None  # the spam scorers' total; None for comments never scored
+    reasons: tuple[Reason, ...] = ()
+    reports: tuple[tuple[str, str], ...] = ()  # open reader reports: (reason, note)
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,7 @@ def build(
         store, sites, hash_ip, clock, announce=changes.publish if changes else None
     )
     accounts = AccountService(store, settings.admin, clock)
+    words = WordLists(store, clock)
     return Services(
         settings=settings,
         store=store,
@@ -103,9 +104,9 @@ def build(
         moderation=moderation,
         bans=bans,
         reports=reports,
-        words=WordLists(store, clock),
+        words=words,
         adaptive=adaptive,
         accounts=accounts,
-        admin=AdminService(store, sites, moderation, bans, accounts, clock),
+        admin=AdminService(store, sites, moderation, bans, accounts, words, clock),
         changes=changes,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -36,6 +37,9 @@ def normalize_origin(origin: str) -> str:
         raise Invalid(f"{origin!r} is not an origin like https://example.org", field="origins")
     port = f":{parts.port}" if parts.port else ""
     return f"{parts.scheme}://{parts.hostname.lower()}{port}"
+
+
+MAX_SCORE = 1000.0  # the highest hold_score or spam_score a site may have
 
 
 class SiteService:
@@ -110,9 +114,13 @@ class SiteService:
                 if isinstance(value, bool) or not isinstance(value, (int, float, str)):
                     raise Invalid(f"{score} must be a number.", field=score)
                 try:
-                    changes[score] = float(value)
+                    changes[score] = number = float(value)
                 except ValueError:
                     raise Invalid(f"{score} must be a number.", field=score) from None
+                if not math.isfinite(number) or not 0 < number <= MAX_SCORE:
+                    raise Invalid(
+                        f"{score} is a number above 0 and at most {MAX_SCORE:g}.", field=score
+                    )
         if "name" in changes:
             changes["name"] = str(changes["name"])[:200] or site_id
         for name in ("report_threshold", "close_after_days"):

@@ -253,6 +253,16 @@ def _field_rule_change(name: str, what: str) -> Callable[..., Any]:
     type=click.IntRange(0, 100000),
     help="Close threads this many days old to new comments (0: never).",
 )
+@click.option(
+    "--hold-score",
+    type=click.FloatRange(0, 1000, min_open=True),
+    help="Spam score from which a comment waits for a moderator.",
+)
+@click.option(
+    "--spam-score",
+    type=click.FloatRange(0, 1000, min_open=True),
+    help="Spam score from which a comment goes straight to spam.",
+)
 def site_set(
     config: str | None,
     data_dir: str | None,
@@ -266,6 +276,8 @@ def site_set(
     website_field: str | None,
     report_threshold: int | None,
     close_after_days: int | None,
+    hold_score: float | None,
+    spam_score: float | None,
 ) -> None:
     """Change a site's settings; options left out keep their value.
 
@@ -288,6 +300,10 @@ def site_set(
         changes["report_threshold"] = report_threshold
     if close_after_days is not None:
         changes["close_after_days"] = close_after_days
+    if hold_score is not None:
+        changes["hold_score"] = hold_score
+    if spam_score is not None:
+        changes["spam_score"] = spam_score
     if not changes:
         click.echo("error: nothing to change; see yorum site set --help", err=True)
         raise SystemExit(2)

@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 from yorum.models import DayStats, QueueFilter, QueueItem, Status
 from yorum.storage import Tx
 from yorum.storage.comments import _comment
-from yorum.storage.tables import comments, threads
+from yorum.storage.tables import comments, reports, threads
 
 S = TypeVar("S", bound=Select[Any])
 
@@ -25,6 +25,8 @@ def _where(query: S, f: QueueFilter) -> S:
         query = query.where(comments.c.status != Status.DELETED.value)
     else:
         query = query.where(comments.c.status == f.status.value)
+    if f.reported:
+        query = query.where(comments.c.id.in_(select(reports.c.comment_id)))
     if f.uri:
         query = query.where(threads.c.uri == f.uri)
     if f.author:

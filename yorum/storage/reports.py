@@ -73,3 +73,18 @@ def reported(tx: Tx, site_id: str, limit: int) -> ReportRows:
         found[r.id].append((r.reason, r.note))
     items = sorted(grouped.values(), key=lambda item: -len(item[3]))
     return items[:limit]
+
+
+def of_comments(tx: Tx, comment_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The open reports of these comments: ``(reason, note)`` each, oldest first."""
+    found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if not comment_ids:
+        return found
+    rows = tx.execute(
+        select(reports.c.comment_id, reports.c.reason, reports.c.note)
+        .where(reports.c.comment_id.in_(comment_ids))
+        .order_by(reports.c.created_at, reports.c.id)
+    )
+    for comment_id, reason, note in rows:
+        found[comment_id].append((reason, note))
+    return found

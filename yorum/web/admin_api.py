@@ -16,12 +16,15 @@ from yorum.models import (
     AuditEntry,
     Ban,
     BanKind,
+    CommentNotes,
     FieldRule,
     Policy,
     QueueFilter,
     QueueItem,
     Site,
     User,
+    Word,
+    WordKind,
 )
 from yorum.moderation.queue import Action
 from yorum.web.admin_schemas import REQUESTS, status_of
@@ -51,12 +54,12 @@ def queue_filter(values: dict[str, Any]) -> QueueFilter:
     return QueueFilter(
         sites=(), status=status_of(values["status"]), site_id=values["site"],
         uri=values["uri"], author=values["author"], text=values["q"],
-        offset=values["offset"], limit=values["limit"],
+        offset=values["offset"], limit=values["limit"], reported=values["status"] == "reported",
     )  # fmt: skip
 
 
 def details(item: QueueItem) -> dict[str, Any]:
-    """What a moderator may want to know about a comment beyond its text.
+    """What a moderator may want to know about a comment beyond its text and its notes.
 
     Keys are added as yorum learns more about comments; the admin UI lists them all.
     """
@@ -69,13 +72,25 @@ def details(item: QueueItem) -> dict[str, Any]:
     return out
 
 
-def present_item(item: QueueItem) -> dict[str, Any]:
+def present_notes(notes: CommentNotes) -> dict[str, Any]:
+    """Why a comment is where it is: its hold reason, spam verdict and open reports."""
+    return {
+        "held_because": notes.hold_reason,
+        "score": notes.score,
+        "reasons": [{"scorer": r.scorer, "points": r.points, "text": r.text}
+                    for r in notes.reasons],
+        "reports": [{"reason": reason, "note": note} for reason, note in notes.reports],
+    }  # fmt: skip
+
+
+def present_item(item: QueueItem, notes: CommentNotes) -> dict[str, Any]:
     c = item.comment
     return {
         "id": c.id, "site": item.site_id, "uri": item.uri, "title": item.title,
         "author": c.author, "email": c.email, "website": c.website, "text": c.text_raw,
         "html": c.text_html, "status": c.status.value, "created": iso(c.created_at),
-        "parent": c.parent_id, "details": details(item),
+        "parent": c.parent_id, "pinned": c.pinned, "locked": c.locked,
+        "details": details(item), **present_notes(notes),
     }  # fmt: skip
 
 
@@ -91,8 +106,14 @@ def present_site(site: Site) -> dict[str, Any]:
         "id": site.id, "name": site.name, "origins": list(site.origins),
         "language": site.language, "policy": site.policy.value,
         "author_field": site.author_field.value, "email_field": site.email_field.value,
-        "website_field": site.website_field.value, "created": iso(site.created_at),
+        "website_field": site.website_field.value, "report_threshold": site.report_threshold,
+        "close_after_days": site.close_after_days, "hold_score": site.hold_score,
+        "spam_score": site.spam_score, "created": iso(site.created_at),
     }  # fmt: skip
+
+
+def present_word(word: Word) -> dict[str, Any]:
+    return {"kind": word.kind.value, "word": word.word, "folded": word.folded}
 
 
 def present_entry(entry: AuditEntry) -> dict[str, Any]:
@@ -112,10 +133,12 @@ async def me(request: Request) -> Response:
 async def queue(request: Request) -> Response:
     user = await _user(request)
     wanted = queue_filter(_query(request, "admin_queue"))
-    items, total = await call(services(request).admin.queue, user, wanted)
+    admin = services(request).admin
+    items, total = await call(admin.queue, user, wanted)
+    notes = await call(admin.notes, items)
     return json_response(
         request,
-        {"items": [present_item(i) for i in items], "total": total,
+        {"items": [present_item(i, notes[i.comment.id]) for i in items], "total": total,
          "offset": wanted.offset, "limit": wanted.limit},
     )  # fmt: skip
 
@@ -126,6 +149,37 @@ async def act(request: Request) -> Response:
     changed = await call(
         services(request).admin.act, user, Action(body["action"]), body["ids"], body["reason"]
     )
+    return json_response(request, {"changed": changed})
+
+
+async def edit(request: Request) -> Response:
+    user = await _user(request)
+    b = await _body(request, "admin_edit")
+    comment_id: int = request.path_params["id"]
+    await call(services(request).admin.edit, user, comment_id, b["text"], b["reason"])
+    return json_response(request, {"id": comment_id})
+
+
+async def words(request: Request) -> Response:
+    user = await _user(request)
+    site = _query(request, "admin_site_query")["site"]
+    found = await call(services(request).admin.word_list, user, site)
+    return json_response(request, {"words": [present_word(w) for w in found]})
+
+
+async def add_words(request: Request) -> Response:
+    user = await _user(request)
+    b = await _body(request, "admin_words")
+    changed = await call(
+        services(request).admin.add_words, user, b["site"], WordKind(b["kind"]), b["words"]
+    )
+    return json_response(request, {"changed": changed})
+
+
+async def remove_words(request: Request) -> Response:
+    user = await _user(request)
+    b = await _body(request, "admin_words_remove")
+    changed = await call(services(request).admin.remove_words, user, b["site"], b["words"])
     return json_response(request, {"changed": changed})
 
 

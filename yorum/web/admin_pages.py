@@ -28,9 +28,19 @@ from yorum.errors import (
     Unauthorized,
     YorumError,
 )
-from yorum.models import AdminSession, BanKind, FieldRule, Policy, QueueFilter, Role, Status
+from yorum.models import (
+    AdminSession,
+    BanKind,
+    FieldRule,
+    Policy,
+    QueueFilter,
+    Role,
+    Status,
+    WordKind,
+)
 from yorum.moderation.queue import Action
 from yorum.web.admin_api import details
+from yorum.web.admin_schemas import STATUSES
 from yorum.web.errors import status_of
 from yorum.web.pages import shown_time
 from yorum.web.responses import read_body
@@ -48,8 +58,17 @@ from yorum.web.security import (
 
 FORM_LIMIT = 65536
 PAGE_SIZE = 50
-STATUSES = ("pending", "spam", "approved", "all")
-ACTION_KEYS = {Action.APPROVE: "a", Action.SPAM: "s", Action.REJECT: "r"}
+# The queue's buttons: what each action is called, and its key (admin.js reads data-key).
+ACTION_LABELS = {
+    Action.APPROVE: "Approve", Action.REJECT: "Reject", Action.SPAM: "Spam",
+    Action.NOT_SPAM: "Not spam", Action.DELETE: "Delete", Action.PIN: "Pin",
+    Action.UNPIN: "Unpin", Action.LOCK: "Lock replies", Action.UNLOCK: "Unlock replies",
+    Action.TRUST: "Trust author", Action.UNTRUST: "Untrust author",
+}  # fmt: skip
+ACTION_KEYS = {Action.APPROVE: "a", Action.REJECT: "r", Action.SPAM: "s", Action.NOT_SPAM: "n",
+               Action.DELETE: "d"}  # fmt: skip
+MAIN_ACTIONS = tuple(ACTION_KEYS)  # each a button; the rest are in the "more" menu
+MORE_ACTIONS = tuple(a for a in Action if a not in ACTION_KEYS)
 
 _templates = Environment(
     loader=PackageLoader("yorum.web", "templates"),
@@ -204,11 +223,13 @@ async def queue(request: Request, session: AdminSession) -> Response:
         raise Invalid(f"status must be one of {', '.join(STATUSES)}.", field="status")
     page_no = int(q["page"]) if q.get("page", "").isdigit() and int(q["page"]) > 0 else 1
     wanted = QueueFilter(
-        (), None if status == "all" else Status(status), q.get("site", ""), q.get("uri", ""),
-        q.get("author", ""), q.get("q", ""), (page_no - 1) * PAGE_SIZE, PAGE_SIZE,
+        (), None if status in ("all", "reported") else Status(status), q.get("site", ""),
+        q.get("uri", ""), q.get("author", ""), q.get("q", ""), (page_no - 1) * PAGE_SIZE,
+        PAGE_SIZE, reported=status == "reported",
     )  # fmt: skip
     admin = services(request).admin
     items, total = await call(admin.queue, session.user, wanted)
+    notes = await call(admin.notes, items)
     sites = await call(admin.visible_sites, session.user)
     filters = {k: q.get(k, "") for k in ("site", "uri", "author", "q")} | {"status": status}
     pages = max(1, math.ceil(total / PAGE_SIZE))
@@ -219,7 +240,8 @@ async def queue(request: Request, session: AdminSession) -> Response:
     return render(
         request, "queue.html", session=session, items=items, total=total, sites=sites,
         filters=filters, statuses=STATUSES, page=page_no, pages=pages, page_url=page_url,
-        actions=list(Action), action_keys=ACTION_KEYS, details=details,
+        main_actions=MAIN_ACTIONS, more_actions=MORE_ACTIONS, labels=ACTION_LABELS,
+        action_keys=ACTION_KEYS, details=details, notes=notes,
         here=str(request.url.path) + ("?" + request.url.query if request.url.query else ""),
     )  # fmt: skip
 
@@ -228,8 +250,11 @@ async def queue(request: Request, session: AdminSession) -> Response:
 async def act(request: Request, session: AdminSession) -> Response:
     """Apply an action to the checked comments (or to the one whose button was pressed)."""
     form = await posted(request, session)
+    chosen = one(form, "action") or request.query_params.get("action", "")
+    if chosen == "more":
+        chosen = one(form, "more")
     try:
-        action = Action(one(form, "action") or request.query_params.get("action", ""))
+        action = Action(chosen)
     except ValueError:
         raise Invalid("Choose an action.", field="action") from None
     raw_ids = form.get("one") or form.get("id", [])
@@ -239,6 +264,19 @@ async def act(request: Request, session: AdminSession) -> Response:
     admin = services(request).admin
     changed = await call(admin.act, session.user, action, ids, one(form, "reason"))
     return redirect(_with_notice(back_to(form), f"{action.value}:{changed}"))
+
+
+@signed_in
+async def edit(request: Request, session: AdminSession) -> Response:
+    """Replace one comment's text (the form of its row's edit box)."""
+    form = await posted(request, session)
+    raw_id = request.query_params.get("id", "")
+    if not raw_id.isdigit():
+        raise BadRequest("Comment ids are numbers.")
+    text = one(form, "text")
+    await call(services(request).admin.edit, session.user, int(raw_id), text,
+               one(form, "reason"))  # fmt: skip
+    return redirect(_with_notice(back_to(form), "edit:1"))
 
 
 @signed_in
@@ -353,16 +391,50 @@ async def site(request: Request, session: AdminSession) -> Response:
         }
         for name in ("author_field", "email_field", "website_field"):
             changes[name] = _choice(FieldRule, one(form, name), name)
+        numbers = {"report_threshold": int, "close_after_days": int, "hold_score": float,
+                   "spam_score": float}  # fmt: skip
+        for name, kind in numbers.items():
+            if name in form:  # a form from before these settings changes none of them
+                changes[name] = _number(one(form, name), name, kind)
         await call(admin.update_site, session.user, site_id, changes)
         return redirect(_with_notice(f"/admin/sites/{site_id}", "saved"))
     await call(admin.moderators, session.user, site_id)  # checks access first
     current = await call(services(request).sites.get, site_id)
     mods = await call(admin.moderators, session.user, site_id)
+    words = await call(admin.word_list, session.user, site_id)
+    trusted = await call(admin.trusted, session.user, site_id)
     return render(
         request, "site.html", session=session, site=current, moderators=mods,
-        policies=list(Policy), rules=list(FieldRule), roles=list(Role),
+        policies=list(Policy), rules=list(FieldRule), roles=list(Role), words=words,
+        word_kinds=list(WordKind), trusted=trusted,
         can_edit=session.user.role_on(site_id) is Role.ADMIN,
     )  # fmt: skip
+
+
+def _number(value: str, field: str, kind: Callable[[str], Any]) -> Any:
+    try:
+        return kind(value.strip())
+    except ValueError:
+        raise Invalid(f"{field} must be a number.", field=field) from None
+
+
+@signed_in
+async def site_words(request: Request, session: AdminSession) -> Response:
+    """Add words to the site's banned or suspect list (one per line), or remove one."""
+    site_id = request.path_params["site"]
+    form = await posted(request, session)
+    admin = services(request).admin
+    if one(form, "remove"):
+        await call(admin.remove_words, session.user, site_id, [one(form, "remove")])
+        return redirect(_with_notice(f"/admin/sites/{site_id}", "removed") + "#words")
+    kind = _choice(WordKind, one(form, "kind"), "kind")
+    words = [w.strip() for w in one(form, "words").splitlines() if w.strip()]
+    if not words:
+        raise Invalid("Give at least one word, one per line.", field="words")
+    if len(words) > 500:
+        raise Invalid("At most 500 words at a time.", field="words")
+    await call(admin.add_words, session.user, site_id, kind, words)
+    return redirect(_with_notice(f"/admin/sites/{site_id}", "added") + "#words")
 
 
 def _choice(kind: Any, value: str, field: str) -> Any:
@@ -409,6 +481,7 @@ ROUTES = [
     Route("/admin/logout", logout, methods=["POST"]),
     Route("/admin", queue, methods=["GET"]),
     Route("/admin/act", act, methods=["POST"]),
+    Route("/admin/edit", edit, methods=["POST"]),
     Route("/admin/lock", lock, methods=["POST"]),
     Route("/admin/bans", bans, methods=["GET"]),
     Route("/admin/bans/add", add_ban, methods=["POST"]),
@@ -418,6 +491,7 @@ ROUTES = [
     Route("/admin/users", users, methods=["POST"]),
     Route("/admin/sites/{site}", site, methods=["GET", "POST"]),
     Route("/admin/sites/{site}/moderators", moderator, methods=["POST"]),
+    Route("/admin/sites/{site}/words", site_words, methods=["POST"]),
     Route("/admin/audit", audit, methods=["GET"]),
     Route("/admin/stats", stats, methods=["GET"]),
 ]

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from yorum.models import BanKind, FieldRule, Policy, Status
+from yorum.models import BanKind, FieldRule, Policy, Status, WordKind
 from yorum.moderation.queue import Action
-from yorum.web.validation import Array, Bool, Choice, Field, Int, Schema, Str
+from yorum.web.validation import Array, Bool, Choice, Field, Int, Number, Schema, Str
 
 SITE = Field("site", Str(64, min_length=1, pattern=r"[a-z0-9][a-z0-9_-]*"), True, "Site id.")
 SOME_SITE = Field("site", Str(64, pattern=r"[a-z0-9][a-z0-9_-]*"), False, "Only this site.", "")
-STATUSES = ("pending", "spam", "approved", "all")
+# "reported": comments with open reader reports, whatever their status; "all": every status.
+STATUSES = ("pending", "spam", "reported", "approved", "all")
+WORD = Str(200, min_length=1)
 
 REQUESTS: dict[str, Schema] = {
     "admin_queue": Schema(
         "AdminQueueQuery",
         [
-            Field("status", Choice(STATUSES), False, "Which comments; all: every status.",
+            Field("status", Choice(STATUSES), False,
+                  "Which comments; reported: with open reader reports; all: every status.",
                   "pending"),
             SOME_SITE,
             Field("uri", Str(2048), False, "Only this thread.", ""),
@@ -44,6 +47,26 @@ REQUESTS: dict[str, Schema] = {
         ],
     ),
     "admin_site_query": Schema("AdminSiteQuery", [SITE]),
+    "admin_edit": Schema(
+        "AdminEdit",
+        [
+            Field("text", Str(65536, min_length=1), True, "The new text (Markdown)."),
+            Field("reason", Str(500), False, "Why, for the audit log.", ""),
+        ],
+    ),
+    "admin_words": Schema(
+        "AdminWords",
+        [
+            SITE,
+            Field("kind", Choice(tuple(k.value for k in WordKind)), True,
+                  "banned: refuse comments with them; suspect: hold them."),
+            Field("words", Array(WORD, max_items=500), True, "Words or phrases."),
+        ],
+    ),
+    "admin_words_remove": Schema(
+        "AdminWordsRemove",
+        [SITE, Field("words", Array(WORD, max_items=500), True, "Words or phrases.")],
+    ),
     "admin_stats": Schema("AdminStatsQuery", [SOME_SITE]),
     "admin_ban": Schema(
         "AdminBan",
@@ -69,6 +92,14 @@ REQUESTS: dict[str, Schema] = {
                   "E-mail field."),
             Field("website_field", Choice(tuple(r.value for r in FieldRule)), False,
                   "Website field."),
+            Field("report_threshold", Int(0, 100000), False,
+                  "Reader reports that hold a comment (0: reports never hold)."),
+            Field("close_after_days", Int(0, 100000), False,
+                  "Threads this many days old take no new comments (0: never)."),
+            Field("hold_score", Number(0.01, 1000), False,
+                  "Spam score from which a comment waits for a moderator."),
+            Field("spam_score", Number(0.01, 1000), False,
+                  "Spam score from which a comment goes to spam (at least hold_score)."),
         ],
         "Only the fields given change.",
     ),
@@ -76,8 +107,8 @@ REQUESTS: dict[str, Schema] = {
 
 
 def status_of(value: str) -> Status | None:
-    """The queue's status filter (None for ``all``)."""
-    return None if value == "all" else Status(value)
+    """The queue's status filter (None for ``all`` and ``reported``)."""
+    return None if value in ("all", "reported") else Status(value)
 
 
 _OBJ = {"type": "object"}
@@ -95,8 +126,16 @@ RESPONSES: dict[str, Any] = {
             "id": _INT, "site": _STR, "uri": _STR, "title": _STR, "author": _STR,
             "email": _STR, "website": _STR, "text": _STR, "html": _STR, "status": _STR,
             "created": _STR, "parent": {"type": ["integer", "null"]},
+            "pinned": {"type": "boolean"}, "locked": {"type": "boolean"},
             "details": {"type": "object",
-                        "description": "What is known about the comment (reasons, scores)."},
+                        "description": "What else is known about the comment (votes, edits)."},
+            "held_because": {"type": "string",
+                             "description": "Why the site's policy or the gate held it."},
+            "score": {"type": ["number", "null"], "description": "Its spam score."},
+            "reasons": {"type": "array", "items": {"type": "object", "properties": {
+                "scorer": _STR, "points": {"type": "number"}, "text": _STR}}},
+            "reports": {"type": "array", "items": {"type": "object", "properties": {
+                "reason": _STR, "note": _STR}}},
         }}},
         "total": _INT, "offset": _INT, "limit": _INT,
     }},
@@ -110,6 +149,11 @@ RESPONSES: dict[str, Any] = {
     "AdminSite": _OBJ,
     "AdminAudit": {"type": "object", "properties": {"entries": {"type": "array",
                                                                 "items": _OBJ}}},
+    "AdminEdited": {"type": "object", "properties": {"id": _INT}},
+    "AdminWordList": {"type": "object", "properties": {"words": {"type": "array", "items": {
+        "type": "object", "properties": {"kind": {"enum": ["banned", "suspect"]}, "word": _STR,
+                                         "folded": _STR}}}}},
+    "AdminWordsChanged": {"type": "object", "properties": {"changed": _INT}},
     "AdminStats": {"type": "object", "properties": {"days": {"type": "array", "items": {
         "type": "object", "properties": {"day": _STR, "counts": _OBJ}}}}},
 }  # fmt: skip

@@ -167,6 +167,35 @@ class Int:
 
 
 @dataclass(frozen=True)
+class Number:
+    """A finite number (integer or decimal) within bounds."""
+
+    minimum: float
+    maximum: float
+
+    def check(self, value: Any, name: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise Invalid(f"{name} must be a number.", field=name, code="invalid_type")
+        if not self.minimum <= value <= self.maximum:  # NaN fails this too
+            raise Invalid(
+                f"{name} must be between {self.minimum:g} and {self.maximum:g}.",
+                field=name,
+                code="out_of_range",
+            )
+        return float(value)
+
+    def from_query(self, value: str, name: str) -> float:
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise Invalid(f"{name} must be a number.", field=name, code="invalid_type") from None
+        return self.check(number, name)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "number", "minimum": self.minimum, "maximum": self.maximum}
+
+
+@dataclass(frozen=True)
 class Choice:
     """One of a fixed set of strings (or integers)."""
 

@@ -35,7 +35,10 @@
     var t = event.target;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (t && /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName) && t.type !== "checkbox") return;
-    var keys = { a: "approve", s: "spam", r: "reject" };
+    var keys = {};
+    Array.prototype.forEach.call(form.querySelectorAll(".bulk button[data-key]"), function (b) {
+      if (b.dataset.key) keys[b.dataset.key] = b.value;
+    });
     if (event.key === "j") move(current + 1);
     else if (event.key === "k") move(current - 1);
     else if (event.key === "x" && current >= 0) {
