@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from yorum.accounts import AccountService, require, require_global_admin
@@ -75,9 +76,10 @@ class AdminService:
             self.sites.get(wanted.site_id)
             require(user, wanted.site_id)
         sites = tuple(s.id for s in self.visible_sites(user))
-        f = QueueFilter(
-            sites, wanted.status, wanted.site_id, wanted.uri.strip(), wanted.author.strip(),
-            wanted.text.strip(), max(wanted.offset, 0), min(max(wanted.limit, 1), 200),
+        f = replace(
+            wanted, sites=sites, uri=wanted.uri.strip(), author=wanted.author.strip(),
+            text=wanted.text.strip(), offset=max(wanted.offset, 0),
+            limit=min(max(wanted.limit, 1), 200),
         )  # fmt: skip
         with self.store.read() as tx:
             return queue_rows.search(tx, f)

@@ -103,14 +103,14 @@ def test_moderate_in_the_browser(page: object, server: Server) -> None:
     page.screenshot(path=str(ARTIFACTS / "admin-queue.png"), full_page=True)  # type: ignore[attr-defined]
 
     # approve one with its own button
-    page.get_by_role("button", name="Approve comment 1", exact=True).click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Approve: comment 1", exact=True).click()  # type: ignore[attr-defined]
     playwright_api.expect(page.get_by_role("status")).to_have_text("Done: approve:1")  # type: ignore[attr-defined]
     playwright_api.expect(rows).to_have_count(4)
 
     # two by checkboxes and the bulk button
     page.get_by_label("Select comment 2").check()  # type: ignore[attr-defined]
     page.get_by_label("Select comment 3").check()  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Spam selected").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Spam selected", exact=True).click()  # type: ignore[attr-defined]
     playwright_api.expect(page.get_by_role("status")).to_have_text("Done: spam:2")  # type: ignore[attr-defined]
     playwright_api.expect(rows).to_have_count(2)
 
@@ -126,6 +126,15 @@ def test_moderate_in_the_browser(page: object, server: Server) -> None:
     playwright_api.expect(rows).to_have_count(1)
     playwright_api.expect(rows.first).to_contain_text("Comment number 3")
     assert (count(server, "spam"), count(server, "approved")) == (3, 1)
+
+    # in the spam list, n (not spam) on the current comment brings it back
+    page.goto(f"{server.url}/admin?status=spam")  # type: ignore[attr-defined]
+    playwright_api.expect(rows).to_have_count(3)
+    page.keyboard.press("j")  # type: ignore[attr-defined]
+    page.keyboard.press("n")  # type: ignore[attr-defined]
+    playwright_api.expect(page.get_by_role("status")).to_have_text("Done: not_spam:1")  # type: ignore[attr-defined]
+    playwright_api.expect(rows).to_have_count(2)
+    assert (count(server, "spam"), count(server, "approved")) == (2, 2)
 
     # a ban
     page.get_by_role("link", name="Bans").click()  # type: ignore[attr-defined]
