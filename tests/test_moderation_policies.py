@@ -339,3 +339,33 @@ def test_simultaneous_reports_from_one_reader_count_once(services: Services) -> 
         worker.join(30)
     assert sorted(outcomes) == ["refused", "refused", "refused", "stored"]
     assert services.moderation.reported("default")[0].reports == 1
+
+
+POLICY_CASES = [
+    # policy, text, held through both doors, the reason given
+    (Policy.OPEN, "Plain words with https://example.org", False, ""),
+    (Policy.HOLD_ALL, "Plain words", True, "the site holds every comment for review"),
+    (Policy.HOLD_NEW, "Plain words", True, "first comment from this commenter"),
+    (Policy.HOLD_LINKS, "See [this](https://example.org)", True, "the comment contains links"),
+    (Policy.HOLD_LINKS, "No links at all", False, ""),
+]
+
+
+@pytest.mark.parametrize(("policy", "text", "held", "reason"), POLICY_CASES)
+def test_each_policy_through_the_api_and_the_plain_form(
+    services: Services, client: TestClient, policy: Policy, text: str, held: bool, reason: str
+) -> None:
+    from tests.web.test_pages import form_stamp
+
+    services.sites.update("default", policy=policy)
+    api = client.post("/api/comments", json={"site": "default", "uri": "/api", "text": text,
+                                             "email": "api@example.org"})  # fmt: skip
+    assert api.status_code == (202 if held else 201), api.text
+    # other words, or the flood scorer would count the second as a copy of the first
+    form = {"uri": "/form", "text": f"Also: {text.lower()} and more", "email": "form@example.org",
+            "stamp": form_stamp(client)}  # fmt: skip
+    page = client.post("/t/default", data=form, follow_redirects=False)
+    assert page.status_code == 303
+    assert ("held=" in page.headers["location"]) is held
+    pending = {h.uri: h.comment.hold_reason for h in services.moderation.pending("default")}
+    assert pending == ({"/api": reason, "/form": reason} if held else {})

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from tests.conftest import OPEN_GATE, FakeClock
 from tests.web.test_pages import form_stamp
 from yorum.cli import main
-from yorum.models import ClientInfo, NewComment, Policy, Site, Status
+from yorum.models import ClientInfo, NewComment, Policy, Site, Status, WordKind
 from yorum.moderation.queue import Action
 from yorum.moderation.scoring import (
     ModerationContext,
@@ -28,6 +28,7 @@ from yorum.moderation.scoring import (
 )
 from yorum.services import Services, build
 from yorum.settings import Settings, with_overrides
+from yorum.web import create_app
 
 SITE = Site("s", "S", ("*",), "en", Policy.OPEN, 0.0)
 
@@ -259,3 +260,64 @@ def test_site_thresholds_are_checked(services: Services) -> None:
             services.sites.update("default", **bad)
     site = services.sites.get("default")
     assert (site.hold_score, site.spam_score) == (3.5, 10.0)
+
+
+def _train(services: Services) -> None:
+    """Five spam and five genuine decisions, so the learning filter has an opinion."""
+    for i in range(5):
+        spam = services.comments.post(
+            NewComment("default", f"/t{i}", f"cheap pills discount pharmacy order now {i}"),
+            ClientInfo(f"10.9.0.{i}"),
+        ).comment.id
+        ham = services.comments.post(
+            NewComment("default", f"/t{i}", f"interesting point about the city council vote {i}"),
+            ClientInfo(f"10.9.1.{i}"),
+        ).comment.id
+        services.moderation.act(Action.SPAM, [spam], actor="t")
+        services.moderation.act(Action.APPROVE, [ham], actor="t")
+
+
+def _flood(services: Services) -> None:
+    for i in range(5):
+        services.comments.post(
+            NewComment("default", f"/f{i}", "Join my channel for daily crypto signals and tips"),
+            ClientInfo(f"10.8.0.{i}"),
+        )
+
+
+SCORER_CASES = {
+    "heuristics": (None, SPAMMY),
+    "words": (lambda s: s.words.add("default", WordKind.SUSPECT, ["loan"], actor="t"),
+              "Need a quick l0an? Ask me."),
+    "bayes": (_train, "cheap pills discount pharmacy order now"),
+    "flood": (_flood, "Join my channel for daily crypto signals and tips"),
+    "offensive": (None, "The author is a stupid motherfucker who knows nothing"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("scorer", sorted(SCORER_CASES))
+def test_each_scorer_holds_through_the_api_and_the_plain_form(
+    settings: Settings, clock: FakeClock, scorer: str
+) -> None:
+    prepare, text = SCORER_CASES[scorer]
+    services = build(with_overrides(settings, moderation={"scorers": scorer}), clock=clock)
+    try:
+        services.sites.ensure_default()
+        services.sites.update("default", hold_score=1, spam_score=1000)
+        if prepare is not None:
+            prepare(services)
+        with TestClient(create_app(services)) as client:
+            body = {"site": "default", "uri": "/api-post", "text": text}
+            response = client.post("/api/comments", json=body)
+            assert response.status_code == 202, response.text
+            form = {"uri": "/form-post", "text": text, "stamp": form_stamp(client)}
+            page = client.post("/t/default", data=form, follow_redirects=False)
+            assert page.status_code == 303 and "held=" in page.headers["location"]
+        held = services.moderation.pending("default")
+        mine = [h.comment.id for h in held if h.uri in ("/api-post", "/form-post")]
+        assert len(mine) == 2
+        for comment_id in mine:
+            score, reasons = services.moderation.reasons([comment_id])[comment_id]
+            assert score >= 1 and {r.scorer for r in reasons} == {scorer}
+    finally:
+        services.close()

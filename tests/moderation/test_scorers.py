@@ -145,3 +145,41 @@ def test_the_offensive_scorer_is_off_by_default_and_holds_when_on(
     rude = scorer.score(NewComment("default", "/a", "you are a stupid b1tch"), ctx)
     assert rude.points >= 3 and "offensive" in rude.reasons[0]
     assert scorer.score(NewComment("default", "/a", "a classic assessment"), ctx).points == 0
+
+
+@pytest.mark.parametrize(
+    ("site_language", "text", "languages"),
+    [
+        ("en", "Bu yazıyı yazan tam bir gerizekalı ve şerefsiz biri, utanmalı", "tr"),
+        ("tr", "Der Autor ist ein echtes Arschloch und hat keine Ahnung davon", "de"),
+        ("en", "El autor de este artículo es un cabrón y no sabe nada de nada", "es"),
+        ("de", "Was für ein dummer Artikel, du Arschloch", "de"),
+        ("es", "What a load of rubbish, you stupid motherfucker", "en"),
+        ("en", "you are a stupid b1tch", "en"),
+    ],
+)
+def test_the_offensive_scorer_reads_the_comments_language(
+    services: Services, site_language: str, text: str, languages: str
+) -> None:
+    services.sites.update("default", language=site_language)
+    scorer = OffensiveScorer(ScorerEnv(services.store))
+    ctx = ModerationContext(services.sites.get("default"), "h", 0.0)
+    found = scorer.score(NewComment("default", "/a", text), ctx)
+    assert found.points >= 3, text
+    assert f"({languages})" in found.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bu konuda 31 yorum okudum, AKP ve CHP üzerine güzel bir tartışma",
+        "Ein sehr guter Artikel über die Geschichte der Stadt, danke",
+        "Un artículo muy bueno sobre la historia de la ciudad, gracias",
+        "A classic assessment of the passage, with a good analysis",
+    ],
+)
+def test_the_offensive_scorer_leaves_ordinary_comments_alone(services: Services, text: str) -> None:
+    services.sites.update("default", language="tr")
+    scorer = OffensiveScorer(ScorerEnv(services.store))
+    ctx = ModerationContext(services.sites.get("default"), "h", 0.0)
+    assert scorer.score(NewComment("default", "/a", text), ctx).points == 0, text
