@@ -61,7 +61,7 @@ PAGE_ROUTES = [
     ("POST", "/admin/bans/1/lift"), ("POST", "/admin/sites/blog"),
     ("POST", "/admin/sites/blog/moderators"), ("POST", "/admin/logout"),
     ("POST", "/admin/sites/add"), ("POST", "/admin/users"), ("POST", "/admin/edit"),
-    ("POST", "/admin/sites/blog/words"),
+    ("POST", "/admin/sites/blog/words"), ("POST", "/admin/ban-author"),
 ]  # fmt: skip
 API_ROUTES = [(op.method, _concrete(op.path)) for op in ADMIN_API]
 
@@ -101,6 +101,7 @@ API_CALLS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("DELETE", "/api/admin/bans/1?site=blog", None),
     ("PATCH", "/api/admin/sites/blog", {"name": "Mine"}),
     ("POST", "/api/admin/comments/BLOG_COMMENT/edit", {"text": "mine now"}),
+    ("POST", "/api/admin/comments/BLOG_COMMENT/ban", {"by": "ip"}),
     ("GET", "/api/admin/words?site=blog", None),
     ("POST", "/api/admin/words", {"site": "blog", "kind": "banned", "words": ["x"]}),
     ("POST", "/api/admin/words/remove", {"site": "blog", "words": ["x"]}),
@@ -120,6 +121,7 @@ PAGE_CALLS: list[tuple[str, str, dict[str, str] | None]] = [
                                    "email_field": "optional", "website_field": "optional"}),
     ("POST", "/admin/sites/blog/moderators", {"name": "sam", "role": "admin"}),
     ("POST", "/admin/edit?id=BLOG_COMMENT", {"text": "mine now"}),
+    ("POST", "/admin/ban-author?id=BLOG_COMMENT", {"by": "ip"}),
     ("POST", "/admin/sites/blog/words", {"kind": "banned", "words": "x"}),
     ("POST", "/admin/sites/blog/words", {"remove": "x"}),
     ("GET", "/admin/audit?site=blog", None),

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from starlette.testclient import TestClient
 
 from tests.test_admin_auth import held, login, make_user
+from yorum.errors import Banned
 from yorum.models import ClientInfo, NewComment, Policy, ReportReason, Role, Status, WordKind
 from yorum.services import Services
 from yorum.storage import spam as spam_rows
@@ -227,3 +229,37 @@ def test_the_api_sets_thresholds_and_word_lists(services: Services, client: Test
     assert empty.status_code == 422
     assert services.comments.page("blog", "/a").total == 0
     assert Status.PENDING in {h.comment.status for h in services.moderation.pending("blog")}
+
+
+def test_banning_a_comments_author(services: Services, client: TestClient) -> None:
+    blog(services, Policy.OPEN)
+    by_address = post(services, "first", ip="10.3.0.1")
+    by_mail = post(services, "second", ip="10.3.0.2", email="Troll@Example.org")
+    starry = post(services, "third", ip="10.3.0.3", author="x*y?")
+    csrf = login(client, "bob")
+    page = client.get("/admin?status=approved").text
+    assert f'id="ban-{by_address}"' in page and 'form="ban-' in page
+    form = {"csrf": csrf, "by": "ip", "days": "7", "reason": "flood", "back": "/admin"}
+    r = client.post(f"/admin/ban-author?id={by_address}", data=form, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/admin?done=ban+ip"
+    [ban] = services.bans.active("blog")
+    assert ban.value == services.comments.hash_ip("10.3.0.1") and ban.expires_at is not None
+    with pytest.raises(Banned):
+        post(services, "again", ip="10.3.0.1")
+    assert post(services, "fine", ip="10.3.0.9")
+    entry = services.moderation.audit("blog")[0]
+    assert (entry.action, entry.comment_id, entry.reason) == ("ban ip", by_address, "flood")
+    auth = {"authorization": f"Bearer {services.accounts.new_token('bob')}"}
+    made = client.post(f"/api/admin/comments/{by_mail}/ban", json={"by": "email"}, headers=auth)
+    assert made.status_code == 201
+    no_mail = client.post(f"/api/admin/comments/{by_address}/ban", json={"by": "email"},
+                          headers=auth)  # fmt: skip
+    assert no_mail.status_code == 422 and no_mail.json()["field"] == "kind"
+    named = client.post(f"/api/admin/comments/{starry}/ban", json={"by": "name"}, headers=auth)
+    assert named.status_code == 201
+    values = {b.kind.value: b.value for b in services.bans.active("blog")}
+    assert values["email"] == "troll@example.org" and values["name"] == "x[*]y[?]"
+    # the exact name is banned, not everything the pattern characters would match
+    services.bans.check("blog", email="", ip_hash="", author="xzy!")
+    with pytest.raises(Banned):
+        services.bans.check("blog", email="", ip_hash="", author="X*Y?")

@@ -14,7 +14,8 @@ from yorum.cli import main
 from yorum.errors import Banned, CommentNotFound, Invalid, NotFound, ThreadLocked
 from yorum.models import BanKind, ClientInfo, NewComment, Policy
 from yorum.moderation.queue import Action
-from yorum.services import Services
+from yorum.services import Services, build
+from yorum.settings import Settings, with_overrides
 
 
 def held(services: Services, text: str, parent: int | None = None) -> int:
@@ -196,3 +197,17 @@ def test_bans_from_the_command_line(tmp_path: Path) -> None:
     assert code == 0
     code, _, err = run("ban", "remove", "99", "--site", "blog")
     assert code == 1 and "no ban 99" in err
+    # the author of a comment, by the address hash it carries
+    svc = build(with_overrides(Settings(), server={"data_dir": data}, abuse=OPEN_GATE))
+    new = NewComment(site_id="blog", uri="/a", text="spam spam", email="s@example.org")
+    comment = svc.comments.post(new, ClientInfo("203.0.113.5")).comment.id
+    svc.close()
+    code, out, _ = run("ban", "add", "--comment", str(comment), "--days", "2")
+    assert code == 0 and out.startswith("ban ")
+    code, out, _ = run("ban", "add", "--comment", str(comment), "--by", "email")
+    assert code == 0
+    code, out, _ = run("ban", "list", "--site", "blog", "--json")
+    assert sorted(b["kind"] for b in json.loads(out)) == ["email", "ip"]
+    assert run("ban", "add", "--comment", str(comment), "--ip", "198.51.100.7")[0] == 2
+    code, _, err = run("ban", "add", "--comment", "999")
+    assert code == 1 and "no comment 999" in err

@@ -164,6 +164,21 @@ class AdminService:
         require(user, site_id)
         return self.bans.add(site_id, kind, value, actor=user.name, reason=reason, days=days)
 
+    def ban_author(
+        self,
+        user: User,
+        comment_id: int,
+        kind: BanKind,
+        reason: str = "",
+        days: float | None = None,
+    ) -> int:
+        """Ban a comment's author by address hash, e-mail or name; returns the ban's id."""
+        self._require_comment(user, comment_id)
+        _, ban_id = self.bans.ban_author(
+            comment_id, kind, actor=user.name, reason=reason, days=days
+        )
+        return ban_id
+
     def lift_ban(self, user: User, site_id: str, ban_id: int, reason: str = "") -> None:
         require(user, site_id)
         self.bans.lift(site_id, ban_id, actor=user.name, reason=reason)

@@ -207,6 +207,14 @@ def ban() -> None:
 @click.option("--email", help="Ban this e-mail address.")
 @click.option("--ip", help="Ban this client address (only its keyed hash is stored).")
 @click.option("--name", help="Ban author names matching this pattern (* and ?, any case).")
+@click.option("--comment", "comment_id", type=int, help="Ban the author of this comment.")
+@click.option(
+    "--by",
+    type=click.Choice([k.value for k in BanKind]),
+    default="ip",
+    show_default=True,
+    help="With --comment: ban its address hash, its e-mail or its exact name.",
+)
 @click.option("--days", type=click.FloatRange(min=0, min_open=True), help="Lift it after this.")
 @click.option("--reason", default="", help="Why, for the audit log.")
 def ban_add(
@@ -216,6 +224,8 @@ def ban_add(
     email: str | None,
     ip: str | None,
     name: str | None,
+    comment_id: int | None,
+    by: str,
     days: float | None,
     reason: str,
 ) -> None:
@@ -224,14 +234,19 @@ def ban_add(
     Example: yorum ban add --site blog --email spam@example.org --days 30
     """
     given = [(k, v) for k, v in (("email", email), ("ip", ip), ("name", name)) if v]
-    if len(given) != 1:
-        raise click.UsageError("Give exactly one of --email, --ip or --name.")
-    kind, value = given[0]
+    if len(given) + (comment_id is not None) != 1:
+        raise click.UsageError("Give exactly one of --email, --ip, --name or --comment.")
     services = services_for(settings_for(config, data_dir))
     try:
-        ban_id = services.bans.add(
-            site_id, BanKind(kind), value, actor="cli", reason=reason, days=days
-        )
+        if comment_id is not None:
+            site_id, ban_id = services.bans.ban_author(
+                comment_id, BanKind(by), actor="cli", reason=reason, days=days
+            )
+        else:
+            kind, value = given[0]
+            ban_id = services.bans.add(
+                site_id, BanKind(kind), value, actor="cli", reason=reason, days=days
+            )
     except YorumError as exc:
         click.echo(f"error: {exc.message}", err=True)
         raise SystemExit(1) from None

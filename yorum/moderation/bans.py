@@ -12,12 +12,16 @@ import ipaddress
 import time
 from collections.abc import Callable
 
-from yorum.errors import Banned, Invalid, NotFound
+from yorum.errors import Banned, CommentNotFound, Invalid, NotFound
 from yorum.models import Ban, BanKind
 from yorum.privacy import IpHasher
-from yorum.storage import Store
+from yorum.storage import Store, Tx
 from yorum.storage import audit as audit_rows
 from yorum.storage import bans as ban_rows
+from yorum.storage import comments as comment_rows
+from yorum.storage import threads as thread_rows
+
+MAX_VALUE = 254  # the longest value a ban stores
 
 
 class BanList:
@@ -54,16 +58,68 @@ class BanList:
             value = self.hash_ip(value)
         elif not value:
             raise Invalid("Give a name or a pattern like 'spam*'.", field="name")
+        if len(value) > MAX_VALUE:
+            raise Invalid(f"A ban's value is at most {MAX_VALUE} characters.", field=kind.value)
         now = self.clock()
-        expires = now + days * 86400 if days else None
         with self.store.write() as tx:
-            ban_id = ban_rows.add(
-                tx, site_id=site_id, kind=kind, value=value, reason=reason, now=now,
-                expires_at=expires,
-            )  # fmt: skip
-            audit_rows.record(
-                tx, site_id=site_id, actor=actor, action=f"ban {kind.value}", reason=reason, at=now
+            return self._add(tx, site_id, kind, value, actor, reason, days, now)
+
+    def ban_author(
+        self,
+        comment_id: int,
+        kind: BanKind,
+        *,
+        actor: str,
+        reason: str = "",
+        days: float | None = None,
+    ) -> tuple[str, int]:
+        """Ban the author of a comment by its address hash, e-mail or exact name.
+
+        This is how a moderator bans an address: yorum never shows (or keeps) the address,
+        only the keyed hash the comment carries. Returns the site and the ban's id.
+        """
+        now = self.clock()
+        with self.store.write() as tx:
+            comment = comment_rows.get(tx, comment_id)
+            thread = None if comment is None else thread_rows.get(tx, comment.thread_id)
+            if comment is None or thread is None:
+                raise CommentNotFound(f"There is no comment {comment_id}.", field="id")
+            values = {
+                BanKind.IP: comment.ip_hash,
+                BanKind.EMAIL: comment.email.strip().lower(),
+                # the exact name, its pattern characters made literal
+                BanKind.NAME: "".join(f"[{c}]" if c in "*?[" else c for c in comment.author),
+            }
+            if not values[kind]:
+                raise Invalid(f"Comment {comment_id} has no {kind.value} to ban.", field="kind")
+            if len(values[kind]) > MAX_VALUE:
+                raise Invalid("The name is too long to ban; ban a pattern instead.", field="kind")
+            ban_id = self._add(
+                tx, thread.site_id, kind, values[kind], actor, reason, days, now, comment_id
             )
+        return thread.site_id, ban_id
+
+    @staticmethod
+    def _add(
+        tx: Tx,
+        site_id: str,
+        kind: BanKind,
+        value: str,
+        actor: str,
+        reason: str,
+        days: float | None,
+        now: float,
+        comment_id: int | None = None,
+    ) -> int:
+        expires = now + days * 86400 if days else None
+        ban_id = ban_rows.add(
+            tx, site_id=site_id, kind=kind, value=value, reason=reason, now=now,
+            expires_at=expires,
+        )  # fmt: skip
+        audit_rows.record(
+            tx, site_id=site_id, actor=actor, action=f"ban {kind.value}", reason=reason, at=now,
+            comment_id=comment_id,
+        )  # fmt: skip
         return ban_id
 
     def active(self, site_id: str) -> list[Ban]:

@@ -207,6 +207,17 @@ async def add_ban(request: Request) -> Response:
     return json_response(request, {"id": ban_id}, status=201)
 
 
+async def ban_author(request: Request) -> Response:
+    user = await _user(request)
+    b = await _body(request, "admin_ban_author")
+    comment_id: int = request.path_params["id"]
+    ban_id = await call(
+        services(request).admin.ban_author, user, comment_id, BanKind(b["by"]), b["reason"],
+        b["days"],
+    )  # fmt: skip
+    return json_response(request, {"id": ban_id}, status=201)
+
+
 async def lift_ban(request: Request) -> Response:
     user = await _user(request)
     site = _query(request, "admin_site_query")["site"]

@@ -280,6 +280,23 @@ async def edit(request: Request, session: AdminSession) -> Response:
 
 
 @signed_in
+async def ban_author(request: Request, session: AdminSession) -> Response:
+    """Ban one comment's author (the form of its row's "Ban author" box)."""
+    form = await posted(request, session)
+    raw_id = request.query_params.get("id", "")
+    if not raw_id.isdigit():
+        raise BadRequest("Comment ids are numbers.")
+    kind = _choice(BanKind, one(form, "by"), "by")
+    days_raw = one(form, "days").strip()
+    days = float(_number(days_raw, "days", int)) if days_raw else None
+    if days is not None and not 1 <= days <= 36500:
+        raise Invalid("days is between 1 and 36500.", field="days")
+    await call(services(request).admin.ban_author, session.user, int(raw_id), kind,
+               one(form, "reason"), days)  # fmt: skip
+    return redirect(_with_notice(back_to(form), f"ban {kind.value}"))
+
+
+@signed_in
 async def lock(request: Request, session: AdminSession) -> Response:
     """Lock or unlock a thread."""
     form = await posted(request, session)
@@ -482,6 +499,7 @@ ROUTES = [
     Route("/admin", queue, methods=["GET"]),
     Route("/admin/act", act, methods=["POST"]),
     Route("/admin/edit", edit, methods=["POST"]),
+    Route("/admin/ban-author", ban_author, methods=["POST"]),
     Route("/admin/lock", lock, methods=["POST"]),
     Route("/admin/bans", bans, methods=["GET"]),
     Route("/admin/bans/add", add_ban, methods=["POST"]),

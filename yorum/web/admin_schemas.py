@@ -47,6 +47,16 @@ REQUESTS: dict[str, Schema] = {
         ],
     ),
     "admin_site_query": Schema("AdminSiteQuery", [SITE]),
+    "admin_ban_author": Schema(
+        "AdminBanAuthor",
+        [
+            Field("by", Choice(tuple(k.value for k in BanKind)), False,
+                  "ip: the address hash the comment carries; email; name: the exact name.",
+                  "ip"),
+            Field("reason", Str(500), False, "Why, for the audit log.", ""),
+            Field("days", Int(1, 36500), False, "Lift after this many days; absent: never."),
+        ],
+    ),
     "admin_edit": Schema(
         "AdminEdit",
         [
