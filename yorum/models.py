@@ -41,6 +41,15 @@ class Sort(enum.StrEnum):
     BEST = "best"
 
 
+class NotifyMode(enum.StrEnum):
+    """How often a site's moderators are mailed about new comments."""
+
+    EACH = "each"  # one mail per new or held comment
+    HOURLY = "hourly"  # one digest an hour, when there was something
+    DAILY = "daily"  # one digest a day
+    OFF = "off"  # no mail; the admin queue only
+
+
 @dataclass(frozen=True)
 class Site:
     """One website whose pages carry yorum threads."""
@@ -58,6 +67,9 @@ class Site:
     close_after_days: int = 0  # threads older than this take no comments; 0: never closed
     hold_score: float = 5.0  # a spam score from here up holds a comment for moderation
     spam_score: float = 10.0  # from here up the comment goes straight to spam
+    notify_emails: tuple[str, ...] = ()  # who is mailed about new and held comments
+    notify_mode: NotifyMode = NotifyMode.EACH
+    reply_notifications: bool = True  # readers may ask to be mailed replies
 
     def closes_at(self, thread_created_at: float) -> float | None:
         """When a thread created at ``thread_created_at`` closes, or ``None`` if never."""
@@ -117,6 +129,7 @@ class Comment(NamedTuple):
     pinned: bool = False  # a moderator pinned it: lists first among top-level comments
     locked: bool = False  # a moderator locked it: no replies to it
     hold_reason: str = ""  # why the policy held it (empty when it was not held)
+    notify: bool = False  # the author asked to be mailed replies
 
     @property
     def is_visible(self) -> bool:

@@ -149,6 +149,52 @@ class RedisSettings:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server yorum sends notifications through."""
+
+    host: str = _setting("", "SMTP server host name; empty: yorum sends no e-mail.")
+    port: int = _setting(
+        587, "SMTP port (587 for STARTTLS, 465 for TLS, 25 plain).", minimum=1, maximum=65535
+    )
+    security: str = _setting(
+        "starttls", "starttls (upgrade after connecting), tls (from the start) or none."
+    )
+    username: str = _setting("", "User name to log in with; empty: no login.")
+    password: str = _setting("", "Password to log in with (prefer YORUM_SMTP_PASSWORD).")
+    sender: str = _setting(
+        "yorum@localhost", "From address of every mail, e.g. 'Comments <comments@example.org>'."
+    )
+    timeout: int = _setting(15, "Seconds to wait for the mail server.", minimum=1)
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """Delivering notifications from the outbox: e-mail and webhooks."""
+
+    worker: bool = _setting(
+        True, "Deliver from inside yorum serve; false: run yorum worker separately."
+    )
+    poll_interval: int = _setting(
+        2, "Seconds between looks at the outbox when it is idle.", minimum=1
+    )
+    max_attempts: int = _setting(
+        10, "Attempts before a message is marked dead (shown in the admin).", minimum=1
+    )
+    retry_base: int = _setting(
+        10,
+        "Seconds before the first retry; each further one waits about twice as long.",
+        minimum=1,
+    )
+    retry_max: int = _setting(3600, "Longest wait between two attempts, in seconds.", minimum=1)
+    link_ttl: int = _setting(
+        604800, "Seconds a moderation or confirmation link in a mail stays valid.", minimum=60
+    )
+    webhook_timeout: int = _setting(
+        10, "Seconds a webhook receiver has to answer.", minimum=1, maximum=120
+    )
+
+
+@dataclass(frozen=True)
 class ModerationSettings:
     """The spam scorers every new comment goes through."""
 
@@ -208,6 +254,8 @@ class Settings:
     cache: CacheSettings = field(default_factory=CacheSettings)
     redis: RedisSettings = field(default_factory=RedisSettings)
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
 
     @property
@@ -231,6 +279,8 @@ SECTIONS: dict[str, type] = {
     "cache": CacheSettings,
     "redis": RedisSettings,
     "moderation": ModerationSettings,
+    "smtp": SmtpSettings,
+    "notify": NotifySettings,
     "admin": AdminSettings,
 }
 
@@ -318,6 +368,9 @@ def load(path: str | Path | None = None, environ: Mapping[str, str] | None = Non
             except ValueError as exc:
                 problems.append(f"{key}: {exc} ({where})")
         sections[section_name] = cls(**values)
+    security = sections["smtp"].security
+    if security not in ("starttls", "tls", "none"):
+        problems.append(f"smtp.security: expected starttls, tls or none, got {security!r}")
     redis_url = sections["redis"].url
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         problems.append(f"redis.url: expected redis://, rediss:// or unix://, got {redis_url!r}")

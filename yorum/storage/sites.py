@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
-from yorum.models import FieldRule, Policy, Site
+from yorum.models import FieldRule, NotifyMode, Policy, Site
 from yorum.storage import Tx
 from yorum.storage.tables import sites
 
@@ -29,11 +29,17 @@ def _site(row: Any) -> Site:
         report_threshold=row.report_threshold,
         close_after_days=row.close_after_days,
         spam_score=row.spam_score,
+        notify_emails=tuple(json.loads(row.notify_emails)),
+        notify_mode=NotifyMode(row.notify_mode),
+        reply_notifications=bool(row.reply_notifications),
     )
 
 
-def _fields(site: Site) -> dict[str, str | int | float]:
+def _fields(site: Site) -> dict[str, str | int | float | bool]:
     return {
+        "notify_emails": json.dumps(list(site.notify_emails)),
+        "notify_mode": site.notify_mode.value,
+        "reply_notifications": site.reply_notifications,
         "hold_score": site.hold_score,
         "spam_score": site.spam_score,
         "author_field": site.author_field.value,

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 
 metadata = MetaData(
@@ -55,6 +56,11 @@ sites = Table(
     # at least spam_score goes straight to spam.
     Column("hold_score", Float, nullable=False, server_default="5"),
     Column("spam_score", Float, nullable=False, server_default="10"),
+    # Notifications: who hears of new comments, how often, and whether readers may ask to
+    # hear of replies.
+    Column("notify_emails", Text, nullable=False, server_default="[]"),  # JSON list
+    Column("notify_mode", String(16), nullable=False, server_default="each"),
+    Column("reply_notifications", Boolean, nullable=False, server_default=true()),
 )
 
 threads = Table(
@@ -94,6 +100,8 @@ comments = Table(
     Column("pinned", Boolean, nullable=False, server_default=false()),
     Column("locked", Boolean, nullable=False, server_default=false()),
     Column("hold_reason", Text, nullable=False, server_default=""),
+    # The author asked to be mailed replies (sent once their address is confirmed).
+    Column("notify", Boolean, nullable=False, server_default=false()),
     Index(None, "thread_id", "status", "created_at"),
     Index(None, "parent_id"),
     Index(None, "created_at"),
@@ -263,4 +271,57 @@ login_failures = Table(
     Column("key", String(200), primary_key=True),  # "user:NAME" or "client:ADDRESS-HASH"
     Column("count", Integer, nullable=False),
     Column("until", Float, nullable=False),  # no sign-in attempts before this time
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    # One message to deliver: written in the transaction of the change it reports, then
+    # claimed, delivered and retried by the delivery worker (yorum.notify.worker).
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("channel", String(16), nullable=False),  # email or webhook
+    Column("kind", String(32), nullable=False),  # moderator, digest, confirm, reply, event
+    Column("site_id", String(64), nullable=False),
+    Column("recipient", String(320), nullable=False),  # an e-mail address or a webhook id
+    Column("payload", Text, nullable=False),  # JSON: what the channel needs to deliver it
+    Column("status", String(8), nullable=False),  # pending, sent or dead
+    Column("attempts", Integer, nullable=False),
+    Column("due_at", Float, nullable=False),  # not before; a claim moves it ahead (a lease)
+    Column("last_error", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("sent_at", Float, nullable=True),
+    Index(None, "status", "due_at"),
+    Index(None, "site_id", "created_at"),
+)
+
+subscribers = Table(
+    "subscribers",
+    metadata,
+    # A reader's address for reply notifications on one site, after double opt-in.
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("email", String(254), primary_key=True),  # lower case
+    Column("confirmed_at", Float, nullable=True),  # None: the confirmation mail is pending
+    Column("unsubscribed_at", Float, nullable=True),
+    Column("asked_at", Float, nullable=False),  # when the last confirmation mail was queued
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("secret", String(100), nullable=False),  # whsec_<base64>, Standard Webhooks
+    Column("events", Text, nullable=False),  # comma-separated event types, or *
+    Column("active", Boolean, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index(None, "site_id"),
+)
+
+digests = Table(
+    "digests",
+    metadata,
+    # When a site's last digest mail was queued (sites with hourly or daily notify_mode).
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("last_at", Float, nullable=False),
 )
