@@ -25,6 +25,7 @@ class Keys:
     ip_hash: bytes
     avatar: bytes
     challenges: bytes  # signs proof-of-work challenges and the plain page's form stamps
+    links: bytes  # signs the links in notification mails
 
     @classmethod
     def from_secret(cls, secret: bytes) -> Keys:
@@ -38,6 +39,7 @@ class Keys:
             ip_hash=derive("yorum ip hash"),
             avatar=derive("yorum avatar"),
             challenges=derive("yorum challenges"),
+            links=derive("yorum mail links"),
         )
 
 

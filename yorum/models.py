@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Status(enum.StrEnum):
@@ -76,6 +76,14 @@ class Site:
         if self.close_after_days <= 0:
             return None
         return thread_created_at + self.close_after_days * 86400.0
+
+    def page_url(self, uri: str, server_url: str) -> str:
+        """An absolute URL for a thread's page: the URI itself, or joined to the site's
+        first origin (``server_url`` for a site that allows any origin)."""
+        if not uri.startswith("/"):
+            return uri
+        origins = [o for o in self.origins if o != "*"]
+        return (origins[0] if origins else server_url.rstrip("/")) + uri
 
     def field_rule(self, name: str) -> FieldRule:
         """The rule for the form field ``name`` (``author``, ``email`` or ``website``)."""
@@ -427,3 +435,40 @@ class DayStats:
 
     day: str
     counts: dict[str, int]
+
+
+class OutboxMessage(NamedTuple):
+    """One queued notification: an e-mail to one address, or one webhook event."""
+
+    id: int
+    channel: str  # email or webhook
+    kind: str  # moderator, digest, confirm, reply, reported; event for webhooks
+    site_id: str
+    recipient: str  # an e-mail address, or the webhook's id
+    payload: dict[str, Any]
+    status: str  # pending, sent or dead
+    attempts: int
+    due_at: float
+    last_error: str
+    created_at: float
+    sent_at: float | None
+
+
+class NotifyEvent(enum.StrEnum):
+    """What webhooks (and moderators) are told about."""
+
+    CREATED = "comment.created"  # a comment approved on arrival
+    HELD = "comment.held"  # a new comment waiting for moderation
+    APPROVED = "comment.approved"  # a moderator approved a held comment
+    REPORTED = "comment.reported"  # readers' reports reached the site's threshold
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """A reader's address for reply notifications on one site."""
+
+    site_id: str
+    email: str
+    confirmed_at: float | None  # None: the confirmation mail is still unanswered
+    unsubscribed_at: float | None
+    asked_at: float

@@ -20,11 +20,7 @@ FEED_SIZE = 50
 
 def page_url(request: Request, site: Site, uri: str) -> str:
     """An absolute URL for a thread's page: the URI itself, or joined to the site's origin."""
-    if not uri.startswith("/"):
-        return uri
-    origins = [o for o in site.origins if o != "*"]
-    base = origins[0] if origins else _server_base(request)
-    return base + uri
+    return site.page_url(uri, _server_base(request))
 
 
 def _server_base(request: Request) -> str:
