@@ -42,6 +42,7 @@ from yorum.models import (
 from yorum.moderation import policy
 from yorum.moderation.bans import BanList
 from yorum.moderation.scoring import ModerationContext, Pipeline
+from yorum.notify.events import Notifier
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.settings import CommentSettings
 from yorum.sites import SiteService
@@ -71,8 +72,10 @@ class CommentService:
         announce: Callable[[str, str], None] | None = None,
         bans: BanList | None = None,
         pipeline: Pipeline | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         self.store = store
+        self.notifier = notifier  # writes the outbox rows of a new comment
         self.sites = sites
         self.tokens = tokens
         self.hash_ip = hash_ip
@@ -145,8 +148,11 @@ class CommentService:
                 ip_hash=ip_hash,
                 avatar=self.avatar_seed(new.email, new.author),
                 hold_reason="; ".join(reasons),
+                notify=new.notify and bool(new.email),
             )
             self.pipeline.record(tx, comment.id, new, scoring, verdict)
+            if self.notifier is not None:
+                self.notifier.posted(tx, site, thread, comment)
             return comment, thread
 
         comment, thread = self.store.write_grouped(store)

@@ -5,7 +5,8 @@ The tree::
     YorumError
     ├── BadRequest              malformed request (not JSON, wrong shape)        400
     ├── Invalid                 a field has a bad value; always names the field  422
-    │   └── BannedWord          the text holds a word the site refuses
+    │   ├── BannedWord          the text holds a word the site refuses
+    │   └── LinkExpired         a link from a mail is genuine but too old
     ├── PayloadTooLarge         the body is bigger than the configured limit     413
     ├── UnsupportedMediaType    the body is not application/json                 415
     ├── Unauthorized            not signed in, or the credentials are wrong      401
@@ -80,6 +81,12 @@ class BannedWord(Invalid):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, field="text")
+
+
+class LinkExpired(Invalid):
+    """A link from a notification mail is genuine but too old."""
+
+    code = "link_expired"
 
 
 class PayloadTooLarge(YorumError):

@@ -162,6 +162,7 @@ class NewComment:
     website: str = ""
     parent_id: int | None = None
     title: str = ""
+    notify: bool = False  # mail the author replies (after they confirm their address)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from yorum.moderation.queue import ModerationService
 from yorum.moderation.reports import ReportService
 from yorum.moderation.scoring import Pipeline, ScorerEnv
 from yorum.moderation.words import WordLists
+from yorum.notify.events import Notifier
+from yorum.notify.links import Links
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.settings import Settings
 from yorum.sites import SiteService
@@ -40,6 +42,8 @@ class Services:
     adaptive: AdaptiveFilter
     accounts: AccountService
     admin: AdminService
+    notifier: Notifier
+    links: Links  # the signed links of notification mails
     changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
@@ -75,6 +79,7 @@ def build(
     bans = BanList(store, hash_ip, clock)
     pipeline = Pipeline.from_settings(ScorerEnv(store, settings.moderation, clock))
     adaptive = AdaptiveFilter(store)
+    notifier = Notifier(settings, clock)
     comments = CommentService(
         store,
         sites,
@@ -87,13 +92,13 @@ def build(
         announce=changes.publish if changes else None,
         bans=bans,
         pipeline=pipeline,
+        notifier=notifier,
     )
+    announce = changes.publish if changes else None
     moderation = ModerationService(
-        store, clock, announce=changes.publish if changes else None, adaptive=adaptive
+        store, clock, announce=announce, adaptive=adaptive, notifier=notifier
     )
-    reports = ReportService(
-        store, sites, hash_ip, clock, announce=changes.publish if changes else None
-    )
+    reports = ReportService(store, sites, hash_ip, clock, announce=announce, notifier=notifier)
     accounts = AccountService(store, settings.admin, clock)
     words = WordLists(store, clock)
     return Services(
@@ -108,5 +113,7 @@ def build(
         adaptive=adaptive,
         accounts=accounts,
         admin=AdminService(store, sites, moderation, bans, accounts, words, clock),
+        notifier=notifier,
+        links=Links(install_keys.links, notifier.server_url, settings.notify.link_ttl, clock),
         changes=changes,
     )

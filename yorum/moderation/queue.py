@@ -23,14 +23,17 @@ from yorum.models import (
     ReportedComment,
     SiteComment,
     Status,
+    Thread,
 )
 from yorum.moderation.bayes import AdaptiveFilter
 from yorum.moderation.policy import commenter_key
+from yorum.notify.events import Notifier
 from yorum.storage import Store, Tx
 from yorum.storage import audit as audit_rows
 from yorum.storage import commenters as commenter_rows
 from yorum.storage import comments as comment_rows
 from yorum.storage import reports as report_rows
+from yorum.storage import sites as site_rows
 from yorum.storage import spam as spam_rows
 from yorum.storage import threads as thread_rows
 
@@ -63,8 +66,10 @@ class ModerationService:
         clock: Callable[[], float] = time.time,
         announce: Callable[[str, str], None] | None = None,
         adaptive: AdaptiveFilter | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         self.store = store
+        self.notifier = notifier  # tells subscribers and webhooks of approved comments
         # Learns from every decision: approve -> ham, spam -> spam, reject -> forgotten.
         self.adaptive = adaptive
         self.clock = clock
@@ -87,6 +92,9 @@ class ModerationService:
                 thread = thread_rows.get(tx, comment.thread_id)
                 assert thread is not None
                 self._apply(tx, action, comment, thread.site_id, now)
+                if self.notifier is not None and action in (Action.APPROVE, Action.NOT_SPAM):
+                    if comment.status is not Status.APPROVED:  # held until now
+                        self._approved(tx, thread, comment)
                 thread_rows.bump(tx, thread.id)
                 audit_rows.record(
                     tx,
@@ -101,6 +109,13 @@ class ModerationService:
         for site_id, uri in changed:
             self.announce(site_id, uri)
         return len(comment_ids)
+
+    def _approved(self, tx: Tx, thread: Thread, comment: Comment) -> None:
+        assert self.notifier is not None
+        site = site_rows.get(tx, thread.site_id)
+        assert site is not None
+        shown = comment._replace(status=Status.APPROVED)
+        self.notifier.approved(tx, site, thread, shown)
 
     @staticmethod
     def _live(tx: Tx, comment_id: int) -> Comment:

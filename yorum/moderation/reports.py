@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from yorum.errors import AlreadyReported, CommentNotFound, Invalid
 from yorum.models import ClientInfo, ReportReason, ReportResult, Status
+from yorum.notify.events import Notifier
 from yorum.privacy import IpHasher
 from yorum.sites import SiteService
 from yorum.storage import Store
@@ -36,8 +37,10 @@ class ReportService:
         hash_ip: IpHasher,
         clock: Callable[[], float] = time.time,
         announce: Callable[[str, str], None] | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         self.store = store
+        self.notifier = notifier  # tells moderators and webhooks of comments readers held
         self.sites = sites
         self.hash_ip = hash_ip
         self.clock = clock
@@ -75,6 +78,11 @@ class ReportService:
                     reason=f"{reports} reports",
                     at=now,
                 )
+                if self.notifier is not None:
+                    held_comment = comment._replace(
+                        status=Status.PENDING, hold_reason=HELD_BY_READERS
+                    )
+                    self.notifier.reported(tx, site, thread, held_comment)
         if held:
             self.announce(thread.site_id, thread.uri)
         return ReportResult(comment.id, reports, held)

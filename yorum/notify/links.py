@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from yorum.errors import Invalid
+from yorum.errors import Invalid, LinkExpired
 
 MODERATE, CONFIRM, UNSUBSCRIBE = "moderate", "confirm", "unsubscribe"
 PATHS = {
@@ -27,12 +27,6 @@ PATHS = {
     UNSUBSCRIBE: "/notify/unsubscribe",
 }
 MAX_TOKEN = 2048
-
-
-class LinkExpired(Invalid):
-    """The link is genuine but too old."""
-
-    code = "link_expired"
 
 
 def _b64(data: bytes) -> str:

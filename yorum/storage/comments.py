@@ -72,6 +72,7 @@ def insert(
     ip_hash: str,
     avatar: str = "",
     hold_reason: str = "",
+    notify: bool = False,
 ) -> Comment:
     """Store a new comment and return it with its id."""
     values = {
@@ -93,6 +94,7 @@ def insert(
         "pinned": False,
         "locked": False,
         "hold_reason": hold_reason,
+        "notify": notify,
     }
     new_id = tx.execute(_INSERT, values).scalar_one()
     return _comment([new_id, *values.values()])
