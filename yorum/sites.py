@@ -10,7 +10,7 @@ from dataclasses import fields, replace
 from urllib.parse import urlsplit
 
 from yorum.errors import Conflict, Invalid, OriginNotAllowed, UnknownSite
-from yorum.models import FieldRule, Policy, Site
+from yorum.models import FieldRule, NotifyMode, Policy, Site
 from yorum.storage import Store
 from yorum.storage import sites as site_rows
 
@@ -40,6 +40,26 @@ def normalize_origin(origin: str) -> str:
 
 
 MAX_SCORE = 1000.0  # the highest hold_score or spam_score a site may have
+MAX_NOTIFY_EMAILS = 20
+
+
+def _addresses(value: object) -> tuple[str, ...]:
+    """A site's moderator addresses, checked: a few plain e-mail addresses."""
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise Invalid("notify_emails is a list of e-mail addresses.", field="notify_emails")
+    found = tuple(dict.fromkeys(str(a).strip().lower() for a in value if str(a).strip()))
+    if len(found) > MAX_NOTIFY_EMAILS:
+        raise Invalid(f"At most {MAX_NOTIFY_EMAILS} addresses are mailed.", field="notify_emails")
+    for address in found:
+        local, _, domain = address.partition("@")
+        if (
+            not local
+            or "." not in domain
+            or len(address) > 254
+            or any(c.isspace() or c in '<>,;"' for c in address)
+        ):
+            raise Invalid(f"{address!r} is not an e-mail address.", field="notify_emails")
+    return found
 
 
 class SiteService:
@@ -123,6 +143,15 @@ class SiteService:
                     )
         if "name" in changes:
             changes["name"] = str(changes["name"])[:200] or site_id
+        if "notify_emails" in changes:
+            changes["notify_emails"] = _addresses(changes["notify_emails"])
+        if "notify_mode" in changes:
+            try:
+                changes["notify_mode"] = NotifyMode(str(changes["notify_mode"]))
+            except ValueError:
+                raise Invalid(
+                    "notify_mode is each, hourly, daily or off.", field="notify_mode"
+                ) from None
         for name in ("report_threshold", "close_after_days"):
             value = changes.get(name)
             if name in changes and (

@@ -31,3 +31,8 @@ class DeliveryFailed(Exception):
     def __init__(self, message: str, *, retry: bool = True) -> None:
         super().__init__(message)
         self.retry = retry
+
+
+class Dropped(Exception):
+    """The message no longer makes sense (its comment was deleted, its reader unsubscribed,
+    its webhook removed): it is set aside as delivered, with this reason recorded."""

@@ -59,7 +59,7 @@ class Notifier:
             self._event(tx, site, thread, comment, NotifyEvent.HELD)
             self._moderators(tx, site, comment, "moderator")
         if comment.notify:
-            self._ask(tx, site, comment.email)
+            self._ask(tx, site, comment)
 
     def approved(self, tx: Tx, site: Site, thread: Thread, comment: Comment) -> None:
         """A moderator approved a held comment (or one marked spam by mistake)."""
@@ -100,9 +100,9 @@ class Notifier:
             return
         self._queue(tx, "email", "reply", site, address, parent_id=parent.id, reply_id=reply.id)
 
-    def _ask(self, tx: Tx, site: Site, email: str) -> None:
+    def _ask(self, tx: Tx, site: Site, comment: Comment) -> None:
         """Start (or restart) the double opt-in for an address that wants reply mails."""
-        address = email.strip().lower()
+        address = comment.email.strip().lower()
         if not self.mail or not address or not site.reply_notifications:
             return
         now = self.clock()
@@ -111,7 +111,7 @@ class Notifier:
             if standing.confirmed_at is not None or now - standing.asked_at < ASK_AGAIN_AFTER:
                 return
         subscriber_rows.ask(tx, site.id, address, now)
-        self._queue(tx, "email", "confirm", site, address)
+        self._queue(tx, "email", "confirm", site, address, comment_id=comment.id)
 
     def _event(
         self, tx: Tx, site: Site, thread: Thread, comment: Comment, event: NotifyEvent

@@ -82,12 +82,12 @@ def claim(tx: Tx, now: float, lease: float, limit: int) -> list[OutboxMessage]:
     return [m._replace(attempts=m.attempts + 1, due_at=now + lease) for m in taken]
 
 
-def sent(tx: Tx, message_id: int, now: float) -> None:
-    """Record a delivery."""
+def sent(tx: Tx, message_id: int, now: float, note: str = "") -> None:
+    """Record a delivery (or, with a ``note`` saying why, a message set aside)."""
     tx.execute(
         update(outbox)
         .where(outbox.c.id == message_id)
-        .values(status=SENT, sent_at=now, last_error="")
+        .values(status=SENT, sent_at=now, last_error=note)
     )
 
 
