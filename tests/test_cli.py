@@ -107,3 +107,30 @@ def test_site_set_refuses_bad_values_and_nothing_to_do(tmp_path: Path) -> None:
     assert code == 1 and "no site" in err
     code, _, _ = run("site", "set", "blog", "--data-dir", data)
     assert code == 2
+
+
+def test_site_set_changes_the_notification_settings(tmp_path: Path) -> None:
+    from yorum.models import NotifyMode
+    from yorum.services import build
+    from yorum.settings import Settings, with_overrides
+
+    data = str(tmp_path / "data")
+    run("site", "add", "blog", "--data-dir", data)
+    code, out, _ = run(
+        "site", "set", "blog", "--notify-email", "Ed@Example.org", "--notify-email",
+        "night@example.org", "--notify-mode", "daily", "--no-reply-notifications",
+        "--data-dir", data,
+    )  # fmt: skip
+    assert code == 0 and "notify_emails, notify_mode, reply_notifications" in out
+    services = build(with_overrides(Settings(), server={"data_dir": data}))
+    site = services.sites.get("blog")
+    services.close()
+    assert site.notify_emails == ("ed@example.org", "night@example.org")
+    assert (site.notify_mode, site.reply_notifications) == (NotifyMode.DAILY, False)
+    code, _, err = run("site", "set", "blog", "--notify-email", "not-an-address",
+                       "--data-dir", data)  # fmt: skip
+    assert code == 1 and "not an e-mail address" in err
+    assert run("site", "set", "blog", "--notify-email", "none", "--data-dir", data)[0] == 0
+    services = build(with_overrides(Settings(), server={"data_dir": data}))
+    assert services.sites.get("blog").notify_emails == ()
+    services.close()

@@ -91,6 +91,32 @@ _EN: dict[str, str] = {
     "error.thread_closed": "This thread is closed to new comments.",
     "error.comment_not_found": "This comment is no longer here.",
     "error.invalid_choice.reason": "Please choose a reason.",
+    "notify.title": "Comments",
+    "notify.moderate.approve": "Approve this comment?",
+    "notify.moderate.reject": "Reject this comment?",
+    "notify.moderate.spam": "Mark this comment as spam?",
+    "notify.moderated.approve": "Approved.",
+    "notify.moderated.reject": "Rejected.",
+    "notify.moderated.spam": "Marked as spam.",
+    "notify.button.approve": "Approve",
+    "notify.button.reject": "Reject",
+    "notify.button.spam": "Mark as spam",
+    "notify.confirm.title": "Confirm your address",
+    "notify.confirm.text": "Mail replies to your comments on {site} to {email}?",
+    "notify.confirm.button": "Yes, mail me replies",
+    "notify.confirmed.title": "Confirmed",
+    "notify.confirmed.text": (
+        "Replies to your comments on {site} will be mailed to {email}. Every mail has a "
+        "link to stop them."
+    ),
+    "notify.unsubscribe.title": "Stop reply mails",
+    "notify.unsubscribe.text": "Stop mailing replies on {site} to {email}?",
+    "notify.unsubscribe.button": "Stop the mails",
+    "notify.unsubscribed.title": "Unsubscribed",
+    "notify.unsubscribed.text": "No more reply mails from {site} to {email}.",
+    "form.notify": "Mail me replies (you confirm your address first)",
+    "error.invalid.t": "This link is not valid. Please use the link from the latest mail.",
+    "error.link_expired": "This link has expired.",
     "error": "Something is wrong with this value.",
 }
 
@@ -173,6 +199,36 @@ _TR: dict[str, str] = {
     "error.thread_closed": "Bu tartışma yeni yorumlara kapalı.",
     "error.comment_not_found": "Bu yorum artık burada değil.",
     "error.invalid_choice.reason": "Lütfen bir neden seçin.",
+    "notify.title": "Yorumlar",
+    "notify.moderate.approve": "Bu yorum onaylansın mı?",
+    "notify.moderate.reject": "Bu yorum reddedilsin mi?",
+    "notify.moderate.spam": "Bu yorum istenmeyen ileti olarak işaretlensin mi?",
+    "notify.moderated.approve": "Onaylandı.",
+    "notify.moderated.reject": "Reddedildi.",
+    "notify.moderated.spam": "İstenmeyen ileti olarak işaretlendi.",
+    "notify.button.approve": "Onayla",
+    "notify.button.reject": "Reddet",
+    "notify.button.spam": "İstenmeyen ileti olarak işaretle",
+    "notify.confirm.title": "Adresinizi doğrulayın",
+    "notify.confirm.text": (
+        "{site} sitesindeki yorumlarınıza gelen yanıtlar {email} adresine gönderilsin mi?"
+    ),
+    "notify.confirm.button": "Evet, yanıtları gönder",
+    "notify.confirmed.title": "Doğrulandı",
+    "notify.confirmed.text": (
+        "{site} sitesindeki yorumlarınıza gelen yanıtlar {email} adresine gönderilecek. "
+        "Her postada bunları durdurmak için bir bağlantı bulunur."
+    ),
+    "notify.unsubscribe.title": "Yanıt postalarını durdur",
+    "notify.unsubscribe.text": "{site} sitesinden {email} adresine yanıt gönderimi durdurulsun mu?",
+    "notify.unsubscribe.button": "Postaları durdur",
+    "notify.unsubscribed.title": "Abonelik bitti",
+    "notify.unsubscribed.text": (
+        "{site} sitesinden {email} adresine artık yanıt postası gönderilmeyecek."
+    ),
+    "form.notify": "Yanıtları bana postala (önce adresinizi doğrularsınız)",
+    "error.invalid.t": "Bu bağlantı geçerli değil. Lütfen en son postadaki bağlantıyı kullanın.",
+    "error.link_expired": "Bu bağlantının süresi doldu.",
     "error": "Bu değerde bir sorun var.",
 }
 

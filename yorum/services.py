@@ -18,6 +18,7 @@ from yorum.moderation.queue import ModerationService
 from yorum.moderation.reports import ReportService
 from yorum.moderation.scoring import Pipeline, ScorerEnv
 from yorum.moderation.words import WordLists
+from yorum.notify.actions import LinkActions
 from yorum.notify.events import Notifier
 from yorum.notify.links import Links
 from yorum.privacy import AvatarSeeds, IpHasher
@@ -44,6 +45,7 @@ class Services:
     admin: AdminService
     notifier: Notifier
     links: Links  # the signed links of notification mails
+    link_actions: LinkActions  # what those links do
     changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
@@ -101,6 +103,7 @@ def build(
     reports = ReportService(store, sites, hash_ip, clock, announce=announce, notifier=notifier)
     accounts = AccountService(store, settings.admin, clock)
     words = WordLists(store, clock)
+    links = Links(install_keys.links, notifier.server_url, settings.notify.link_ttl, clock)
     return Services(
         settings=settings,
         store=store,
@@ -114,6 +117,7 @@ def build(
         accounts=accounts,
         admin=AdminService(store, sites, moderation, bans, accounts, words, clock),
         notifier=notifier,
-        links=Links(install_keys.links, notifier.server_url, settings.notify.link_ttl, clock),
+        links=links,
+        link_actions=LinkActions(store, links, moderation, clock),
         changes=changes,
     )

@@ -21,7 +21,7 @@ from yorum.cli.moderation import ban, comments, thread, words
 from yorum.cli.options import common, services_for, settings_for
 from yorum.cli.users import user
 from yorum.errors import YorumError
-from yorum.models import FieldRule, Policy
+from yorum.models import FieldRule, NotifyMode, Policy
 from yorum.services import build
 from yorum.settings import SECTIONS, Settings
 from yorum.storage import migrate as migrations
@@ -263,6 +263,22 @@ def _field_rule_change(name: str, what: str) -> Callable[..., Any]:
     type=click.FloatRange(0, 1000, min_open=True),
     help="Spam score from which a comment goes straight to spam.",
 )
+@click.option(
+    "--notify-email",
+    "notify_emails",
+    multiple=True,
+    help="Replace the addresses mailed about new comments (repeatable; 'none' for none).",
+)
+@click.option(
+    "--notify-mode",
+    type=click.Choice([m.value for m in NotifyMode]),
+    help="Mail moderators about each comment, hourly or daily digests, or not at all.",
+)
+@click.option(
+    "--reply-notifications/--no-reply-notifications",
+    default=None,
+    help="Whether readers may ask to be mailed replies to their comments.",
+)
 def site_set(
     config: str | None,
     data_dir: str | None,
@@ -278,6 +294,9 @@ def site_set(
     close_after_days: int | None,
     hold_score: float | None,
     spam_score: float | None,
+    notify_emails: tuple[str, ...],
+    notify_mode: str | None,
+    reply_notifications: bool | None,
 ) -> None:
     """Change a site's settings; options left out keep their value.
 
@@ -304,6 +323,12 @@ def site_set(
         changes["hold_score"] = hold_score
     if spam_score is not None:
         changes["spam_score"] = spam_score
+    if notify_emails:
+        changes["notify_emails"] = [] if notify_emails == ("none",) else list(notify_emails)
+    if notify_mode is not None:
+        changes["notify_mode"] = NotifyMode(notify_mode)
+    if reply_notifications is not None:
+        changes["reply_notifications"] = reply_notifications
     if not changes:
         click.echo("error: nothing to change; see yorum site set --help", err=True)
         raise SystemExit(2)

@@ -14,7 +14,18 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from yorum.web import admin_api, admin_pages, api, demo, feeds, live, ops, pages, widget
+from yorum.web import (
+    admin_api,
+    admin_pages,
+    api,
+    demo,
+    feeds,
+    live,
+    notify_pages,
+    ops,
+    pages,
+    widget,
+)
 
 
 @dataclass(frozen=True)
@@ -177,6 +188,7 @@ def routes() -> list[BaseRoute]:
         Route("/readyz", ops.readyz, methods=["GET"]),
         Route("/t/{site}", pages.thread, methods=["GET", "POST"]),
         *admin_pages.ROUTES,
+        *notify_pages.ROUTES,
         Route("/embed.js", widget.serve, methods=["GET"]),
         Route("/embed.css", widget.serve, methods=["GET"]),
         Route("/count.js", widget.serve, methods=["GET"]),
