@@ -97,6 +97,10 @@ class CommentService:
         """Store a reader's comment; approved or held per the site's policy."""
         site = self.sites.for_origin(new.site_id, client.origin)
         new = self._apply_field_rules(site, new)
+        if new.notify and not new.email.strip():
+            raise Invalid(
+                "Give your e-mail address to be mailed replies.", field="email", code="required"
+            )
         ip_hash = self.hash_ip(client.ip)
         now = self.clock()
         admission = self.gate.admit(site.id, new.uri, ip_hash, client)

@@ -257,3 +257,31 @@ def test_digests_are_queued_per_period(mailing: Services, clock: FakeClock) -> N
     assert digest.payload == {"since": clock() - 3601, "until": clock()}
     clock.advance(3600)
     assert worker.queue_digests() == 0  # a quiet hour: no mail
+
+
+def test_readers_ask_for_reply_mails_through_the_api_and_the_form(mailing: Services) -> None:
+    from starlette.testclient import TestClient
+
+    from tests.web.test_pages import form_stamp
+    from yorum.web import create_app
+
+    with TestClient(create_app(mailing)) as client:
+        config = client.get("/api/site", params={"site": "blog"}).json()
+        assert config["reply_notifications"] is True
+        body = {"site": "blog", "uri": "/a", "text": "Tell me", "notify": True}
+        refused = client.post("/api/comments", json=body)
+        assert refused.status_code == 422 and refused.json()["field"] == "email"
+        ok = client.post("/api/comments", json={**body, "email": "ann@example.org"})
+        assert ok.status_code == 201
+        page = client.get("/t/blog", params={"uri": "/b"}).text
+        assert 'name="notify"' in page
+        form = {"uri": "/b", "text": "Me too", "email": "bob@example.org", "notify": "1",
+                "stamp": form_stamp(client, "/t/blog", "/b")}  # fmt: skip
+        assert client.post("/t/blog", data=form, follow_redirects=False).status_code == 303
+        mailing.sites.update("blog", reply_notifications=False)
+        assert client.get("/api/site", params={"site": "blog"}).json()[
+            "reply_notifications"] is False  # fmt: skip
+        assert 'name="notify"' not in client.get("/t/blog", params={"uri": "/b"}).text
+    assert sorted(m.recipient for m in queued(mailing, kind="confirm")) == [
+        "ann@example.org", "bob@example.org",
+    ]  # fmt: skip

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from tests.conftest import post
 from yorum.web.routes import API, Operation
 from yorum.web.schemas import RequestSchemas
-from yorum.web.validation import MAX_ID, Array, Choice, Field, Int, Kind, Str
+from yorum.web.validation import MAX_ID, Array, Bool, Choice, Field, Int, Kind, Str
 
 # A valid request for every schema an operation uses; a new schema must be added here.
 VALID: dict[str, dict[str, Any]] = {
@@ -71,6 +71,8 @@ def bad_values(kind: Kind, in_query: bool) -> list[Any]:
         return ["bogus", True, 99]
     if isinstance(kind, Array):
         return ["/a", [], ["/a"] * (kind.max_items + 1), [123]]
+    if isinstance(kind, Bool):
+        return ["yes", "2"] if in_query else ["true", 1, "yes"]
     raise AssertionError(f"no bad values for {kind!r}")
 
 

@@ -90,6 +90,7 @@ class Widget {
     this.root = root;
     this.fields = site.fields || {}; // for author, email, website: hidden, optional or required
     this.proof = site.proof_of_work ? prover(api) : null;
+    this.offerNotify = Boolean(site.reply_notifications) && (site.fields || {}).email !== "hidden";
     this.sort = "oldest";
     this.locked = false;
     this.newForm = this.form(null);
@@ -485,6 +486,11 @@ class Widget {
         const label = t(required ? `${name}Required` : name);
         return field(name, type, label, { autocomplete, required, "aria-required": required ? "true" : null, ...attrs });
       })),
+      this.offerNotify
+        ? el("p", { class: "yorum-field yorum-check" },
+          el("label", {},
+            el("input", { type: "checkbox", name: "notify", value: "1" }), " ", t("notify")))
+        : null,
       // A trap for programs that fill in every field; people never see it.
       el("p", { class: "yorum-trap", "aria-hidden": "true" },
         el("label", { for: `${id}-url` }, t("trap")),
@@ -571,6 +577,7 @@ class Widget {
           parent: parent ? parent.id : undefined,
           altcha: this.proof ? await this.proof.take() : undefined,
           url: form.elements.url.value,
+          notify: form.elements.notify ? form.elements.notify.checked : undefined,
           ...fields,
         });
       // A solution kept past its challenge's lifetime is refused; one fresh try then.

@@ -188,7 +188,7 @@ async def site_config(request: Request) -> Response:
         svc, svc.sites.for_origin, q["site"], request.headers.get("origin")
     )
     config = present.present_site_config(
-        site, svc.settings.comments, svc.settings.abuse.proof_of_work
+        site, svc.settings.comments, svc.settings.abuse.proof_of_work, svc.notifier.mail
     )
     return json_response(request, config)
 

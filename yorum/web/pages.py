@@ -37,7 +37,7 @@ from yorum.web.present import iso
 from yorum.web.responses import read_body
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
-FORM_FIELDS = ("uri", "text", "author", "email", "website", "parent", "title", "stamp")
+FORM_FIELDS = ("uri", "text", "author", "email", "website", "parent", "title", "stamp", "notify")
 _INPUTS = ("text", "author", "email", "website")  # the fields the reader sees
 SECURITY_HEADERS = {
     "content-security-policy": (
@@ -250,6 +250,7 @@ async def render(
         max_text_length=svc.settings.comments.max_text_length,
         max_name_length=svc.settings.comments.max_name_length,
         rules={name: site.field_rule(name).value for name in ("author", "email", "website")},
+        offer_notify=svc.notifier.mail and site.reply_notifications,
     )
     headers = dict(SECURITY_HEADERS)
     headers["content-language"] = t.language

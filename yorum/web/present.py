@@ -336,6 +336,10 @@ SITE_CONFIG_SCHEMA: dict[str, Any] = {
             "type": "boolean",
             "description": "Whether a comment needs a solved challenge from /api/challenge.",
         },
+        "reply_notifications": {
+            "type": "boolean",
+            "description": "Whether the form may offer to mail the author replies (`notify`).",
+        },
     },
 }
 
@@ -355,7 +359,9 @@ CHALLENGE_SCHEMA: dict[str, Any] = {
 }
 
 
-def present_site_config(site: Site, limits: CommentSettings, proof_of_work: bool) -> dict[str, Any]:
+def present_site_config(
+    site: Site, limits: CommentSettings, proof_of_work: bool, mail: bool
+) -> dict[str, Any]:
     """The public side of a site: its form's fields and limits (never its origins)."""
     return {
         "site": site.id,
@@ -365,6 +371,7 @@ def present_site_config(site: Site, limits: CommentSettings, proof_of_work: bool
         "edit_window": limits.edit_window,
         "max_text_length": limits.max_text_length,
         "proof_of_work": proof_of_work,
+        "reply_notifications": mail and site.reply_notifications,
     }
 
 

@@ -16,7 +16,7 @@ from yorum.models import (
     Sort,
 )
 from yorum.settings import CommentSettings
-from yorum.web.validation import Array, Choice, Field, Int, Schema, Str
+from yorum.web.validation import Array, Bool, Choice, Field, Int, Schema, Str
 
 SITE = Field("site", Str(64, min_length=1, pattern=r"[a-z0-9][a-z0-9_-]*"), True, "Site id.")
 URI = Field("uri", Str(2048, min_length=1, format="uri"), True, "The page: a path or URL.")
@@ -76,6 +76,13 @@ class RequestSchemas:
                     "ALTCHA payload. Required unless the install switches proof of work off.",
                 ),
                 Field("url", Str(512), False, "Leave empty: a trap for programs.", ""),
+                Field(
+                    "notify",
+                    Bool(),
+                    False,
+                    "Mail replies to the author (with email; they confirm the address first).",
+                    False,
+                ),
             ],
         )
         # An edit leaves absent fields as they are.
@@ -124,4 +131,5 @@ def new_comment(data: dict[str, Any]) -> NewComment:
         website=data["website"],
         parent_id=data["parent"],
         title=data["title"],
+        notify=bool(data.get("notify")),
     )
