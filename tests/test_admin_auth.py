@@ -40,6 +40,18 @@ def held(services: Services, site: str, text: str = "hold me") -> int:
     return services.comments.post(new, ClientInfo("10.0.0.9")).comment.id
 
 
+def blog_delivery(services: Services) -> str:
+    """A queued notification of the site blog, written as the outbox has them."""
+    from yorum.storage import outbox as outbox_rows
+
+    with services.store.write() as tx:
+        message_id = outbox_rows.add(
+            tx, channel="email", kind="moderator", site_id="blog", recipient="m@example.org",
+            payload={"comment_id": 1}, now=1.0,
+        )  # fmt: skip
+    return str(message_id)
+
+
 @pytest.fixture
 def two_sites(services: Services) -> Services:
     services.sites.add("blog", policy=Policy.HOLD_ALL)
@@ -62,6 +74,7 @@ PAGE_ROUTES = [
     ("POST", "/admin/sites/blog/moderators"), ("POST", "/admin/logout"),
     ("POST", "/admin/sites/add"), ("POST", "/admin/users"), ("POST", "/admin/edit"),
     ("POST", "/admin/sites/blog/words"), ("POST", "/admin/ban-author"),
+    ("GET", "/admin/deliveries"), ("POST", "/admin/deliveries/1/resend"),
 ]  # fmt: skip
 API_ROUTES = [(op.method, _concrete(op.path)) for op in ADMIN_API]
 
@@ -125,6 +138,8 @@ PAGE_CALLS: list[tuple[str, str, dict[str, str] | None]] = [
     ("POST", "/admin/sites/blog/words", {"kind": "banned", "words": "x"}),
     ("POST", "/admin/sites/blog/words", {"remove": "x"}),
     ("GET", "/admin/audit?site=blog", None),
+    ("GET", "/admin/deliveries?site=blog", None),
+    ("POST", "/admin/deliveries/BLOG_DELIVERY/resend", {}),
 ]  # fmt: skip
 
 
@@ -137,7 +152,9 @@ def test_moderators_of_another_site_are_refused_by_the_api(
     if body and body.get("ids"):
         body = {**body, "ids": [comment]}
     token = two_sites.accounts.new_token("sam")  # admin of shop, nothing on blog
-    path = path.replace("BLOG_COMMENT", str(comment))
+    path = path.replace("BLOG_COMMENT", str(comment)).replace(
+        "BLOG_DELIVERY", blog_delivery(two_sites)
+    )
     response = client.request(method, path, json=body, headers={"authorization": f"Bearer {token}"})
     assert response.status_code == 403, response.text
     assert response.json()["error"] == "not_allowed"
@@ -154,7 +171,9 @@ def test_moderators_of_another_site_are_refused_by_the_pages(
         body = {**body, "csrf": csrf}
         if body.get("id") == "BLOG_COMMENT":
             body["id"] = str(comment)
-    path = path.replace("BLOG_COMMENT", str(comment))
+    path = path.replace("BLOG_COMMENT", str(comment)).replace(
+        "BLOG_DELIVERY", blog_delivery(two_sites)
+    )
     response = client.request(method, path, data=body, follow_redirects=False)
     assert response.status_code == 403, response.text
     assert "not_allowed" in response.text

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from yorum.accounts import AccountService, require, require_global_admin
-from yorum.errors import CommentNotFound, Invalid
+from yorum.errors import CommentNotFound, Invalid, NotFound
 from yorum.models import (
     AuditEntry,
     Ban,
@@ -22,6 +22,7 @@ from yorum.models import (
     Commenter,
     CommentNotes,
     DayStats,
+    OutboxMessage,
     QueueFilter,
     QueueItem,
     Role,
@@ -36,13 +37,15 @@ from yorum.moderation.words import WordLists
 from yorum.sites import SiteService
 from yorum.storage import Store
 from yorum.storage import audit as audit_rows
+from yorum.storage import outbox as outbox_rows
 from yorum.storage import queue as queue_rows
 from yorum.storage import reports as report_rows
 
 STATS_DAYS = 30
 SITE_SETTINGS = ("name", "origins", "language", "policy", "author_field", "email_field",
                  "website_field", "report_threshold", "close_after_days", "hold_score",
-                 "spam_score")  # fmt: skip
+                 "spam_score", "notify_emails", "notify_mode", "reply_notifications")  # fmt: skip
+DELIVERY_STATUSES = ("", "pending", "sent", "dead")
 
 
 class AdminService:
@@ -182,6 +185,31 @@ class AdminService:
     def lift_ban(self, user: User, site_id: str, ban_id: int, reason: str = "") -> None:
         require(user, site_id)
         self.bans.lift(site_id, ban_id, actor=user.name, reason=reason)
+
+    def deliveries(
+        self, user: User, site_id: str = "", status: str = "", limit: int = 100
+    ) -> list[OutboxMessage]:
+        """The latest notifications of the user's sites (or one site), newest first."""
+        if status not in DELIVERY_STATUSES:
+            raise Invalid("status is pending, sent or dead.", field="status")
+        if site_id:
+            self.sites.get(site_id)
+            require(user, site_id)
+        sites = [site_id] if site_id else [s.id for s in self.visible_sites(user)]
+        with self.store.read() as tx:
+            return outbox_rows.recent(tx, sites, status=status, limit=min(max(limit, 1), 500))
+
+    def resend(self, user: User, message_id: int) -> None:
+        """Queue a notification again, due now (a dead one, or one to repeat)."""
+        with self.store.read() as tx:
+            message = outbox_rows.get(tx, message_id)
+        if message is None:
+            raise NotFound(f"There is no delivery {message_id}.", field="id")
+        require(user, message.site_id)
+        with self.store.write() as tx:
+            outbox_rows.resend(tx, message_id, self.clock())
+        self._record(message.site_id, user, "resend",
+                     f"{message.channel} {message.kind} {message_id}")  # fmt: skip
 
     def audit(self, user: User, site_id: str, limit: int = 100) -> list[AuditEntry]:
         require(user, site_id)

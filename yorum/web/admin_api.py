@@ -18,6 +18,8 @@ from yorum.models import (
     BanKind,
     CommentNotes,
     FieldRule,
+    NotifyMode,
+    OutboxMessage,
     Policy,
     QueueFilter,
     QueueItem,
@@ -108,7 +110,18 @@ def present_site(site: Site) -> dict[str, Any]:
         "author_field": site.author_field.value, "email_field": site.email_field.value,
         "website_field": site.website_field.value, "report_threshold": site.report_threshold,
         "close_after_days": site.close_after_days, "hold_score": site.hold_score,
-        "spam_score": site.spam_score, "created": iso(site.created_at),
+        "spam_score": site.spam_score, "notify_emails": list(site.notify_emails),
+        "notify_mode": site.notify_mode.value, "reply_notifications": site.reply_notifications,
+        "created": iso(site.created_at),
+    }  # fmt: skip
+
+
+def present_delivery(m: OutboxMessage) -> dict[str, Any]:
+    return {
+        "id": m.id, "site": m.site_id, "channel": m.channel, "kind": m.kind,
+        "event": m.payload.get("type"), "recipient": m.recipient, "status": m.status,
+        "attempts": m.attempts, "last_error": m.last_error, "created": iso(m.created_at),
+        "due": iso(m.due_at) if m.status == "pending" else None, "sent": iso(m.sent_at),
     }  # fmt: skip
 
 
@@ -239,12 +252,29 @@ async def update_site(request: Request) -> Response:
     changes: dict[str, Any] = {k: v for k, v in parsed.items() if v is not None}
     if "policy" in changes:
         changes["policy"] = Policy(changes["policy"])
+    if "notify_mode" in changes:
+        changes["notify_mode"] = NotifyMode(changes["notify_mode"])
     for name in ("author_field", "email_field", "website_field"):
         if name in changes:
             changes[name] = FieldRule(changes[name])
     site = await call(services(request).admin.update_site, user, request.path_params["site"],
                       changes)  # fmt: skip
     return json_response(request, present_site(site))
+
+
+async def deliveries(request: Request) -> Response:
+    user = await _user(request)
+    q = _query(request, "admin_deliveries")
+    found = await call(services(request).admin.deliveries, user, q["site"], q["status"],
+                       q["limit"])  # fmt: skip
+    return json_response(request, {"deliveries": [present_delivery(m) for m in found]})
+
+
+async def resend(request: Request) -> Response:
+    user = await _user(request)
+    message_id: int = request.path_params["id"]
+    await call(services(request).admin.resend, user, message_id)
+    return json_response(request, {"resent": message_id})
 
 
 async def audit(request: Request) -> Response:

@@ -32,6 +32,7 @@ from yorum.models import (
     AdminSession,
     BanKind,
     FieldRule,
+    NotifyMode,
     Policy,
     QueueFilter,
     Role,
@@ -413,6 +414,10 @@ async def site(request: Request, session: AdminSession) -> Response:
         for name, kind in numbers.items():
             if name in form:  # a form from before these settings changes none of them
                 changes[name] = _number(one(form, name), name, kind)
+        if "notify_mode" in form:
+            changes["notify_mode"] = _choice(NotifyMode, one(form, "notify_mode"), "notify_mode")
+            changes["notify_emails"] = one(form, "notify_emails").split()
+            changes["reply_notifications"] = one(form, "reply_notifications") == "1"
         await call(admin.update_site, session.user, site_id, changes)
         return redirect(_with_notice(f"/admin/sites/{site_id}", "saved"))
     await call(admin.moderators, session.user, site_id)  # checks access first
@@ -423,6 +428,7 @@ async def site(request: Request, session: AdminSession) -> Response:
     return render(
         request, "site.html", session=session, site=current, moderators=mods,
         policies=list(Policy), rules=list(FieldRule), roles=list(Role), words=words,
+        notify_modes=list(NotifyMode),
         word_kinds=list(WordKind), trusted=trusted,
         can_edit=session.user.role_on(site_id) is Role.ADMIN,
     )  # fmt: skip
@@ -483,6 +489,29 @@ async def audit(request: Request, session: AdminSession) -> Response:
 
 
 @signed_in
+async def deliveries(request: Request, session: AdminSession) -> Response:
+    """Recent notifications (mails and webhook calls) with their attempts and errors."""
+    q = request.query_params
+    status, site_id = q.get("status", ""), q.get("site", "")
+    admin = services(request).admin
+    found = await call(admin.deliveries, session.user, site_id, status)
+    sites_ = await call(admin.visible_sites, session.user)
+    return render(request, "deliveries.html", session=session, messages=found, sites=sites_,
+                  chosen_status=status, site=site_id,
+                  here=str(request.url.path) + ("?" + request.url.query if request.url.query
+                                                else ""))  # fmt: skip
+
+
+@signed_in
+async def resend(request: Request, session: AdminSession) -> Response:
+    """Queue one notification again."""
+    form = await posted(request, session)
+    message_id: int = request.path_params["id"]
+    await call(services(request).admin.resend, session.user, message_id)
+    return redirect(_with_notice(back_to(form, "/admin/deliveries"), f"resend:{message_id}"))
+
+
+@signed_in
 async def stats(request: Request, session: AdminSession) -> Response:
     """Comments per day for the last 30 days, by status."""
     days = await call(services(request).admin.stats, session.user, "")
@@ -511,5 +540,7 @@ ROUTES = [
     Route("/admin/sites/{site}/moderators", moderator, methods=["POST"]),
     Route("/admin/sites/{site}/words", site_words, methods=["POST"]),
     Route("/admin/audit", audit, methods=["GET"]),
+    Route("/admin/deliveries", deliveries, methods=["GET"]),
+    Route("/admin/deliveries/{id:int}/resend", resend, methods=["POST"]),
     Route("/admin/stats", stats, methods=["GET"]),
 ]

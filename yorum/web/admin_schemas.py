@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yorum.models import BanKind, FieldRule, Policy, Status, WordKind
+from yorum.models import BanKind, FieldRule, NotifyMode, Policy, Status, WordKind
 from yorum.moderation.queue import Action
 from yorum.web.validation import Array, Bool, Choice, Field, Int, Number, Schema, Str
 
@@ -78,6 +78,15 @@ REQUESTS: dict[str, Schema] = {
         [SITE, Field("words", Array(WORD, max_items=500), True, "Words or phrases.")],
     ),
     "admin_stats": Schema("AdminStatsQuery", [SOME_SITE]),
+    "admin_deliveries": Schema(
+        "AdminDeliveriesQuery",
+        [
+            SOME_SITE,
+            Field("status", Choice(("", "pending", "sent", "dead")), False,
+                  "Only this status; empty: all.", ""),
+            Field("limit", Int(1, 500), False, "How many, newest first.", 100),
+        ],
+    ),
     "admin_ban": Schema(
         "AdminBan",
         [
@@ -110,6 +119,13 @@ REQUESTS: dict[str, Schema] = {
                   "Spam score from which a comment waits for a moderator."),
             Field("spam_score", Number(0.01, 1000), False,
                   "Spam score from which a comment goes to spam (at least hold_score)."),
+            Field("notify_emails", Array(Str(254, min_length=3, format="email"), max_items=20,
+                                         min_items=0), False,
+                  "Addresses mailed about new and held comments."),
+            Field("notify_mode", Choice(tuple(m.value for m in NotifyMode)), False,
+                  "each, hourly, daily or off."),
+            Field("reply_notifications", Bool(), False,
+                  "Whether readers may ask to be mailed replies."),
         ],
         "Only the fields given change.",
     ),
@@ -164,6 +180,14 @@ RESPONSES: dict[str, Any] = {
         "type": "object", "properties": {"kind": {"enum": ["banned", "suspect"]}, "word": _STR,
                                          "folded": _STR}}}}},
     "AdminWordsChanged": {"type": "object", "properties": {"changed": _INT}},
+    "AdminDeliveries": {"type": "object", "properties": {"deliveries": {
+        "type": "array", "items": {"type": "object", "properties": {
+            "id": _INT, "site": _STR, "channel": {"enum": ["email", "webhook"]}, "kind": _STR,
+            "event": {"type": ["string", "null"]}, "recipient": _STR,
+            "status": {"enum": ["pending", "sent", "dead"]}, "attempts": _INT,
+            "last_error": _STR, "created": _STR, "due": {"type": ["string", "null"]},
+            "sent": {"type": ["string", "null"]}}}}}},
+    "AdminResent": {"type": "object", "properties": {"resent": _INT}},
     "AdminStats": {"type": "object", "properties": {"days": {"type": "array", "items": {
         "type": "object", "properties": {"day": _STR, "counts": _OBJ}}}}},
 }  # fmt: skip
