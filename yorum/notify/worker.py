@@ -84,6 +84,13 @@ class DeliveryWorker:
         await asyncio.gather(*(self._deliver(message) for message in batch))
         return len(batch)
 
+    async def aclose(self) -> None:
+        """Close what the channels hold open (HTTP connections)."""
+        for channel in self.channels.values():
+            close = getattr(channel, "aclose", None)
+            if close is not None:
+                await close()
+
     async def drain(self) -> int:
         """Deliver everything due now (for ``yorum worker --once`` and tests)."""
         total = 0
@@ -103,7 +110,7 @@ class DeliveryWorker:
                 raise DeliveryFailed(f"no {message.channel} channel is set up", retry=False)
             await channel.deliver(message)
         except Dropped as reason:
-            await asyncio.to_thread(self._record, message, f"dropped: {reason}", sent=True)
+            await asyncio.to_thread(self._record, message, f"dropped: {reason}")
             log.info("%s dropped: %s", what, reason)
         except DeliveryFailed as failure:
             await asyncio.to_thread(self._fail, message, str(failure), failure.retry, what)
@@ -111,10 +118,10 @@ class DeliveryWorker:
             log.exception("%s failed unexpectedly", what)
             await asyncio.to_thread(self._fail, message, repr(error), True, what)
         else:
-            await asyncio.to_thread(self._record, message, "", sent=True)
+            await asyncio.to_thread(self._record, message, "")
             log.info("%s delivered (attempt %d)", what, message.attempts)
 
-    def _record(self, message: OutboxMessage, note: str, *, sent: bool) -> None:
+    def _record(self, message: OutboxMessage, note: str) -> None:
         with self.store.write() as tx:
             outbox_rows.sent(tx, message.id, self.clock(), note)
 
