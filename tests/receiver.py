@@ -11,8 +11,9 @@ It records every request, checks each signature as a third party would (with the
         assert all(r.verified for r in receiver.requests)
 
 A request whose signature does not verify is answered 401, as a careful receiver would,
-and recorded with the reason. Use it through the ``receiver`` fixture (import it into a
-test module or a conftest), which stops the server after the test.
+and recorded with the reason. Tests use it through the ``receiver`` fixture (registered
+for every test by ``pytest_plugins`` in tests/conftest.py), which stops the server after
+the test.
 """
 
 from __future__ import annotations
