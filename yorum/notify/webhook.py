@@ -208,8 +208,11 @@ class Webhooks:
 
 
 def event_body(event_type: str, payload: Mapping[str, Any], occurred: float) -> bytes:
-    """The JSON an endpoint receives: ``{"type", "timestamp", "data"}``, compact UTF-8."""
-    stamp = datetime.fromtimestamp(occurred, UTC).isoformat(timespec="seconds")
+    """The JSON an endpoint receives: ``{"type", "timestamp", "data"}``, compact UTF-8.
+
+    ``timestamp`` is ISO 8601 in UTC with milliseconds, as yorum's API writes times.
+    """
+    stamp = datetime.fromtimestamp(occurred, UTC).isoformat(timespec="milliseconds")
     message = {"type": event_type, "timestamp": stamp.replace("+00:00", "Z"), "data": dict(payload)}
     return orjson.dumps(message)
 
