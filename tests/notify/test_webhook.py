@@ -235,6 +235,12 @@ def test_a_url_that_cannot_be_posted_to_is_not_retried() -> None:
     assert not failed.retry and "cannot post to this URL" in str(failed)
 
 
+def test_an_unusable_secret_is_not_retried(receiver: Receiver) -> None:
+    failed = failure(hook_for(receiver.url, secret="whsec_***"))
+    assert not failed.retry and "secret" in str(failed)
+    assert receiver.requests == []
+
+
 def test_a_stale_timestamp_is_refused_by_the_receiver(receiver: Receiver) -> None:
     hook = hook_for(receiver.url)
     receiver.secret = hook.secret

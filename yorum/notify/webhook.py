@@ -259,14 +259,19 @@ class WebhookSender:
 
         Raises ``DeliveryFailed`` with ``retry=True`` for a network error, a timeout, 408,
         429, 5xx or a temporary redirect; with ``retry=False`` for 410 and any other 4xx,
-        a permanent redirect, or a URL that cannot be posted to.
+        a permanent redirect, a URL that cannot be posted to, or a secret that is not
+        ``whsec_`` and base64.
         """
         sent = int(self.clock()) if timestamp is None else timestamp
         body = event_body(event_type, payload, sent if occurred is None else occurred)
+        try:
+            signature = sign(hook.secret, msg_id, sent, body)
+        except ValueError as exc:
+            raise DeliveryFailed(f"the endpoint's secret is unusable: {exc}", retry=False) from exc
         headers = {
             "webhook-id": msg_id,
             "webhook-timestamp": str(sent),
-            "webhook-signature": sign(hook.secret, msg_id, sent, body),
+            "webhook-signature": signature,
             "content-type": "application/json",
         }
         try:
