@@ -20,6 +20,9 @@ from yorum.settings import Settings, with_overrides
 from yorum.storage import normalize_url
 from yorum.web import create_app
 
+# Fixtures that live in modules of their own, for any test to use.
+pytest_plugins = ["tests.receiver"]
+
 PG_URL = os.environ.get("YORUM_TEST_DATABASE_URL", "")
 
 # Abuse settings that let every comment through the gate.

@@ -252,6 +252,23 @@ class AuditEntry:
     uri: str | None = None
 
 
+@dataclass(frozen=True)
+class Webhook:
+    """An endpoint of a site that receives its events as signed JSON POSTs.
+
+    ``secret`` (``whsec_`` and base64) keys the signatures; it is left out of ``repr`` so
+    it never lands in a log. ``events`` holds event types, or ``("*",)`` for all of them.
+    """
+
+    id: int
+    site_id: str
+    url: str
+    secret: str = field(repr=False)
+    events: tuple[str, ...]
+    active: bool
+    created_at: float
+
+
 class BanKind(enum.StrEnum):
     """What a ban matches: an e-mail address, a client address (by its hash), or a name."""
 

@@ -20,6 +20,7 @@ from yorum.cli.commenters import commenter
 from yorum.cli.moderation import ban, comments, thread, words
 from yorum.cli.options import common, services_for, settings_for
 from yorum.cli.users import user
+from yorum.cli.webhooks import webhook
 from yorum.errors import YorumError
 from yorum.models import FieldRule, NotifyMode, Policy
 from yorum.services import build
@@ -374,3 +375,4 @@ main.add_command(ban)
 main.add_command(commenter)
 main.add_command(words)
 main.add_command(user)
+main.add_command(webhook)
