@@ -21,6 +21,7 @@ from yorum.moderation.words import WordLists
 from yorum.notify.actions import LinkActions
 from yorum.notify.events import Notifier
 from yorum.notify.links import Links
+from yorum.notify.webhook import Webhooks
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.settings import Settings
 from yorum.sites import SiteService
@@ -46,6 +47,7 @@ class Services:
     notifier: Notifier
     links: Links  # the signed links of notification mails
     link_actions: LinkActions  # what those links do
+    webhooks: Webhooks  # each site's webhook endpoints
     changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
@@ -119,5 +121,6 @@ def build(
         notifier=notifier,
         links=links,
         link_actions=LinkActions(store, links, moderation, clock),
+        webhooks=Webhooks(store, clock),
         changes=changes,
     )

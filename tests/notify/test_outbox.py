@@ -285,3 +285,26 @@ def test_readers_ask_for_reply_mails_through_the_api_and_the_form(mailing: Servi
     assert sorted(m.recipient for m in queued(mailing, kind="confirm")) == [
         "ann@example.org", "bob@example.org",
     ]  # fmt: skip
+
+
+def test_webhook_events_are_queued_for_the_endpoints_that_want_them(mailing: Services) -> None:
+    everything = mailing.webhooks.add("blog", "https://hooks.example/all", actor="t")
+    held_only = mailing.webhooks.add("blog", "https://hooks.example/held", ["comment.held"],
+                                     actor="t")  # fmt: skip
+    off = mailing.webhooks.add("blog", "https://hooks.example/off", actor="t")
+    mailing.webhooks.set_active("blog", off.id, False, actor="t")
+    shown = post(mailing, "Shown at once", email="secret@example.org")
+    mailing.sites.update("blog", policy=Policy.HOLD_ALL)
+    held = post(mailing, "Held for review", ip="10.0.0.2")
+    mailing.moderation.act(Action.APPROVE, [held], actor="mod")
+    events = [(int(m.recipient), m.payload["type"], m.payload["data"]["comment"]["id"])
+              for m in queued(mailing, channel="webhook")]  # fmt: skip
+    assert events == [
+        (everything.id, "comment.created", shown),
+        (everything.id, "comment.held", held),
+        (held_only.id, "comment.held", held),
+        (everything.id, "comment.approved", held),
+    ]
+    data = queued(mailing, channel="webhook")[0].payload["data"]
+    assert data["url"] == f"https://blog.example/a#yorum-{shown}" and data["uri"] == "/a"
+    assert "secret@example.org" not in str(data) and "ip" not in str(data["comment"])

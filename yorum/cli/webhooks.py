@@ -11,7 +11,7 @@ import click
 
 from yorum.cli.options import common, services_for, settings_for
 from yorum.errors import YorumError
-from yorum.notify.webhook import EVENT_TYPES, Webhooks
+from yorum.notify.webhook import EVENT_TYPES
 
 
 @click.group()
@@ -38,7 +38,7 @@ def webhook_add(
     """
     services = services_for(settings_for(config, data_dir))
     try:
-        hook = Webhooks(services.store).add(site_id, url, events or ("*",), actor="cli")
+        hook = services.webhooks.add(site_id, url, events or ("*",), actor="cli")
     except YorumError as exc:
         click.echo(f"error: {exc.message}", err=True)
         raise SystemExit(1) from None
@@ -60,7 +60,7 @@ def webhook_list(config: str | None, data_dir: str | None, site_id: str, as_json
     """
     services = services_for(settings_for(config, data_dir))
     try:
-        hooks = Webhooks(services.store).list(site_id)
+        hooks = services.webhooks.list(site_id)
     except YorumError as exc:
         click.echo(f"error: {exc.message}", err=True)
         raise SystemExit(1) from None
@@ -87,7 +87,7 @@ def webhook_remove(config: str | None, data_dir: str | None, site_id: str, hook_
     """
     services = services_for(settings_for(config, data_dir))
     try:
-        Webhooks(services.store).remove(site_id, hook_id, actor="cli")
+        services.webhooks.remove(site_id, hook_id, actor="cli")
     except YorumError as exc:
         click.echo(f"error: {exc.message}", err=True)
         raise SystemExit(1) from None

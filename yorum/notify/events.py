@@ -21,11 +21,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from yorum.models import Comment, NotifyEvent, NotifyMode, Site, Status, Thread
+from yorum.notify.webhook import wants
 from yorum.settings import Settings
 from yorum.storage import Tx
 from yorum.storage import comments as comment_rows
 from yorum.storage import outbox as outbox_rows
 from yorum.storage import subscribers as subscriber_rows
+from yorum.storage import webhooks as webhook_rows
 
 ASK_AGAIN_AFTER = 86400.0  # seconds before another confirmation mail to the same address
 
@@ -116,8 +118,8 @@ class Notifier:
     def _event(
         self, tx: Tx, site: Site, thread: Thread, comment: Comment, event: NotifyEvent
     ) -> None:
-        hooks = [h for h, events in outbox_rows.hooks_for(tx, site.id)
-                 if "*" in events or event.value in events]  # fmt: skip
+        hooks = [h.id for h in webhook_rows.list_for_site(tx, site.id, active_only=True)
+                 if wants(h, event.value)]  # fmt: skip
         if not hooks:
             return
         page = site.page_url(thread.uri, self.server_url)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 
 from yorum.models import OutboxMessage
 from yorum.storage import Tx
-from yorum.storage.tables import outbox, webhooks
+from yorum.storage.tables import outbox
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
 
@@ -140,13 +140,3 @@ def forget_sent(tx: Tx, before: float) -> int:
     """Drop messages delivered before ``before`` (the dead are kept for the admin)."""
     result = tx.execute(outbox.delete().where(outbox.c.status == SENT, outbox.c.sent_at < before))
     return int(result.rowcount)
-
-
-def hooks_for(tx: Tx, site_id: str) -> list[tuple[int, set[str]]]:
-    """The site's active webhooks: each id with the event types it wants (``*``: all)."""
-    rows = tx.execute(
-        select(webhooks.c.id, webhooks.c.events).where(
-            webhooks.c.site_id == site_id, webhooks.c.active.is_(True)
-        )
-    )
-    return [(int(i), {e.strip() for e in events.split(",") if e.strip()}) for i, events in rows]
