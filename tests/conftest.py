@@ -20,6 +20,8 @@ from yorum.settings import Settings, with_overrides
 from yorum.storage import normalize_url
 from yorum.web import create_app
 
+pytest_plugins = ["tests.smtp"]  # the smtp_server and smtp_servers fixtures
+
 PG_URL = os.environ.get("YORUM_TEST_DATABASE_URL", "")
 
 # Abuse settings that let every comment through the gate.
