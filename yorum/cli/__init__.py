@@ -22,6 +22,8 @@ from yorum.cli.options import common, services_for, settings_for
 from yorum.cli.users import user
 from yorum.errors import YorumError
 from yorum.models import FieldRule, Policy
+from yorum.notify import DeliveryFailed
+from yorum.notify.mail import Mailer
 from yorum.services import build
 from yorum.settings import SECTIONS, Settings
 from yorum.storage import migrate as migrations
@@ -133,13 +135,31 @@ def migrate_command(config: str | None, data_dir: str | None) -> None:
 
 @main.command()
 @common
-def check(config: str | None, data_dir: str | None) -> None:
+@click.option(
+    "--smtp", is_flag=True, help="Also connect to the mail server, log in, and report how."
+)
+def check(config: str | None, data_dir: str | None, smtp: bool) -> None:
     """Validate the configuration and print every problem with its key.
 
-    Example: yorum check --config /etc/yorum/yorum.toml
+    Example: yorum check --config /etc/yorum/yorum.toml --smtp
     """
     settings = settings_for(config, data_dir)
     click.echo(f"configuration ok; database: {redact_url(settings.database_url)}")
+    if smtp:
+        _check_smtp(Mailer(settings.smtp))
+
+
+def _check_smtp(mailer: Mailer) -> None:
+    """Print how the mail server answered, or the error (exit status 1)."""
+    if not mailer.enabled:
+        click.echo("error: no mail server configured (set smtp.host)", err=True)
+        raise SystemExit(1)
+    try:
+        summary = mailer.check()
+    except DeliveryFailed as exc:
+        click.echo(f"error: smtp: {exc}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"smtp ok: {summary}")
 
 
 @main.group()
