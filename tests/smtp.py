@@ -1,15 +1,17 @@
 """A real SMTP server for tests: aiosmtpd on 127.0.0.1, capturing every message it accepts.
 
 Plain, STARTTLS or implicit TLS (with a certificate from a throw-away trustme CA), with or
-without AUTH (LOGIN and PLAIN, one fixed user), refusing chosen recipients, and able to
-stop and start again on the same port ("the mail server is down for a while").
+without AUTH (LOGIN and PLAIN, one fixed user; mail only after logging in), refusing
+chosen recipients, and able to stop and start again on the same port ("the mail server
+is down for a while").
 
 The fixtures, available to every test (tests/conftest.py loads this module as a plugin):
 
 - ``smtp_server``: a plain server without login, already running;
 - ``smtp_servers``: a factory, ``smtp_servers(security="starttls", auth=True)``.
 
-``server.mailer()`` is a ``Mailer`` set up for the server, trusting its CA;
+``server.received`` holds what arrived (parsed with the default policy, line ends as
+``\n``); ``server.mailer()`` is a ``Mailer`` set up for the server, trusting its CA;
 ``server.settings()`` the matching ``SmtpSettings`` for code that builds its own.
 """
 
@@ -145,7 +147,8 @@ class SmtpServer:
     def _record(self, envelope: Envelope) -> None:
         raw = envelope.original_content or envelope.content
         assert isinstance(raw, bytes)
-        message = email.message_from_bytes(raw, policy=email.policy.default)
+        # Line ends as Python writes them, so tests compare bodies with plain strings.
+        message = email.message_from_bytes(raw.replace(b"\r\n", b"\n"), policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         received = Received(envelope.mail_from or "", tuple(envelope.rcpt_tos), message)
         with self._lock:
@@ -166,10 +169,20 @@ class SmtpServer:
 
 
 class _Handler:
-    """aiosmtpd hooks: refuse the listed recipients, record every accepted message."""
+    """aiosmtpd hooks: want a login if the server has AUTH, refuse the listed recipients,
+    record every accepted message."""
 
     def __init__(self, owner: SmtpServer) -> None:
         self.owner = owner
+
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        if self.owner.auth and not session.authenticated:
+            return "530 5.7.0 Authentication required"
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any

@@ -56,7 +56,7 @@ class Mailer:
             try:
                 refused = smtp.send_message(message)
             except smtplib.SMTPRecipientsRefused as exc:
-                raise _recipients_refused(exc.recipients) from None
+                raise self._recipients_refused(exc.recipients) from None
             except smtplib.SMTPSenderRefused as exc:
                 raise self._failed(f"refused the sender {exc.sender}", exc) from None
             except smtplib.SMTPDataError as exc:
@@ -70,7 +70,8 @@ class Mailer:
             except (smtplib.SMTPException, OSError) as exc:
                 raise self._failed("failed while sending", exc) from None
         for address, (code, reply) in refused.items():
-            log.warning("%s refused %s: %s %s", self.address, address, code, _text(reply))
+            reply_text = self._clean(_text(reply))
+            log.warning("%s refused %s: %s %s", self.address, address, code, reply_text)
 
     def check(self) -> str:
         """Connect, greet, secure, log in, NOOP and QUIT; return a one-line summary.
@@ -187,6 +188,15 @@ class Mailer:
             return DeliveryFailed(f"{self.address} did not answer within {self.settings.timeout} s")
         return DeliveryFailed(f"{self.address} {what}: {self._clean(_reason(exc))}")
 
+    def _recipients_refused(self, recipients: dict[str, tuple[int, bytes]]) -> DeliveryFailed:
+        """Every recipient was refused: permanent only if every refusal was a 5xx."""
+        if not recipients:
+            return DeliveryFailed("the message has no recipients", retry=False)
+        parts = [f"{to} ({code} {_text(reply)})" for to, (code, reply) in recipients.items()]
+        permanent = all(code >= 500 for code, _ in recipients.values())
+        text = self._clean(f"recipients refused: {'; '.join(parts)}")
+        return DeliveryFailed(text, retry=not permanent)
+
     def _clean(self, text: str) -> str:
         """``text`` with the password, and its base64 forms, blanked out."""
         password = self.settings.password
@@ -210,17 +220,6 @@ def _close(smtp: smtplib.SMTP) -> None:
         smtp.quit()
     except (smtplib.SMTPException, OSError):
         smtp.close()
-
-
-def _recipients_refused(
-    recipients: dict[str, tuple[int, bytes]],
-) -> DeliveryFailed:
-    """Every recipient was refused: permanent only if every refusal was a 5xx."""
-    if not recipients:
-        return DeliveryFailed("the message has no recipients", retry=False)
-    parts = [f"{address} ({code} {_text(reply)})" for address, (code, reply) in recipients.items()]
-    permanent = all(code >= 500 for code, _ in recipients.values())
-    return DeliveryFailed(f"recipients refused: {'; '.join(parts)}", retry=not permanent)
 
 
 def _text(reply: bytes | str) -> str:
