@@ -37,7 +37,7 @@ ACTIONS = ("approve", "reject", "spam")  # the moderation links a moderator mail
 DIGEST_LISTED = 50  # comments a digest lists; the rest are counted
 _SUBJECT_TITLE = 120  # characters of a page title or name that fit in a subject
 
-_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+\.[^@\s<>()\[\],;:\"\\]+")
+_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+")  # local@domain
 _DIGEST_ORDER = {Status.PENDING: 0, Status.APPROVED: 1, Status.SPAM: 2, Status.DELETED: 3}
 
 
