@@ -58,6 +58,11 @@ class Mailer:
             except smtplib.SMTPRecipientsRefused as exc:
                 raise self._recipients_refused(exc.recipients) from None
             except smtplib.SMTPSenderRefused as exc:
+                if exc.smtp_code == 530:  # "authentication required": fixable, like a login
+                    raise DeliveryFailed(
+                        f"{self.address} wants a login first (530 {_text(exc.smtp_error)}); "
+                        "set smtp.username and smtp.password"
+                    ) from None
                 raise self._failed(f"refused the sender {exc.sender}", exc) from None
             except smtplib.SMTPDataError as exc:
                 raise self._failed("refused the message", exc) from None
