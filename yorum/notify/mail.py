@@ -167,14 +167,9 @@ class Mailer:
                 reason += " (the server does not speak TLS on this port; check smtp.security)"
             return DeliveryFailed(f"TLS with {where} failed: {self._clean(reason)}")
         if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
-            return DeliveryFailed(
-                f"{where} did not answer within {self.settings.timeout} s"
-                + (
-                    " (is smtp.security right for this port?)"
-                    if self.settings.security != "none"
-                    else ""
-                )
-            )
+            # A TLS client and a plain server (or the reverse) wait for each other.
+            hint = "" if self.settings.security == "none" else " (is smtp.security right?)"
+            return DeliveryFailed(f"{where} did not answer within {self.settings.timeout} s{hint}")
         if isinstance(exc, ConnectionRefusedError):
             return DeliveryFailed(f"cannot connect to {where}: connection refused")
         if isinstance(exc, smtplib.SMTPServerDisconnected):
