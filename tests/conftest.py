@@ -20,8 +20,9 @@ from yorum.settings import Settings, with_overrides
 from yorum.storage import normalize_url
 from yorum.web import create_app
 
-# Fixtures that live in modules of their own, for any test to use.
-pytest_plugins = ["tests.receiver"]
+# Fixtures that live in modules of their own, for any test to use: a webhook receiver,
+# and the smtp_server and smtp_servers fixtures.
+pytest_plugins = ["tests.receiver", "tests.smtp"]
 
 PG_URL = os.environ.get("YORUM_TEST_DATABASE_URL", "")
 

@@ -7,9 +7,11 @@ command could not do what was asked (with the reason on stderr), 2 for usage err
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import os
+import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +25,8 @@ from yorum.cli.users import user
 from yorum.cli.webhooks import webhook
 from yorum.errors import YorumError
 from yorum.models import FieldRule, NotifyMode, Policy
+from yorum.notify import DeliveryFailed
+from yorum.notify.mail import Mailer
 from yorum.services import build
 from yorum.settings import SECTIONS, Settings
 from yorum.storage import migrate as migrations
@@ -117,7 +121,47 @@ def app_factory() -> Any:
     _limit_malloc_arenas()
     raw = json.loads(os.environ[_SERVE_SETTINGS])
     settings = Settings(**{name: cls(**raw[name]) for name, cls in SECTIONS.items()})
-    return create_app(build(settings, migrate_schema=False), close_on_shutdown=True)
+    return create_app(
+        build(settings, migrate_schema=False),
+        close_on_shutdown=True,
+        deliver=settings.notify.worker,
+    )
+
+
+@main.command("worker")
+@common
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+def worker_command(config: str | None, data_dir: str | None, once: bool) -> None:
+    """Deliver notifications from the outbox (e-mail, webhooks) until stopped.
+
+    For installs that run delivery apart from yorum serve (notify.worker = false); any
+    number may run against one database. Example: yorum worker --config /etc/yorum.toml
+    """
+    from yorum.notify.channels import delivery_worker
+
+    services = services_for(settings_for(config, data_dir))
+    worker = delivery_worker(services.store, services.settings, services.links)
+
+    async def deliver() -> int:
+        try:
+            if once:
+                return await worker.drain()
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            click.echo("yorum worker delivering; stop with Ctrl-C or SIGTERM", err=True)
+            await worker.run(stop)
+            return 0
+        finally:
+            await worker.aclose()
+
+    try:
+        delivered = asyncio.run(deliver())
+    finally:
+        services.close()
+    if once:
+        click.echo(f"delivered or tried {delivered} message(s)")
 
 
 @main.command("migrate")
@@ -134,13 +178,31 @@ def migrate_command(config: str | None, data_dir: str | None) -> None:
 
 @main.command()
 @common
-def check(config: str | None, data_dir: str | None) -> None:
+@click.option(
+    "--smtp", is_flag=True, help="Also connect to the mail server, log in, and report how."
+)
+def check(config: str | None, data_dir: str | None, smtp: bool) -> None:
     """Validate the configuration and print every problem with its key.
 
-    Example: yorum check --config /etc/yorum/yorum.toml
+    Example: yorum check --config /etc/yorum/yorum.toml --smtp
     """
     settings = settings_for(config, data_dir)
     click.echo(f"configuration ok; database: {redact_url(settings.database_url)}")
+    if smtp:
+        _check_smtp(Mailer(settings.smtp))
+
+
+def _check_smtp(mailer: Mailer) -> None:
+    """Print how the mail server answered, or the error (exit status 1)."""
+    if not mailer.enabled:
+        click.echo("error: no mail server configured (set smtp.host)", err=True)
+        raise SystemExit(1)
+    try:
+        summary = mailer.check()
+    except DeliveryFailed as exc:
+        click.echo(f"error: smtp: {exc}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"smtp ok: {summary}")
 
 
 @main.group()

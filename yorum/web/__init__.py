@@ -6,12 +6,14 @@ this package imports Starlette.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
+from yorum.notify.channels import delivery_worker
 from yorum.services import Services
 from yorum.web.cache import PageCache
 from yorum.web.errors import HANDLERS
@@ -38,12 +40,23 @@ class YorumApp(Starlette):
         return FastThreadReads(stack, self.state.thread_reads)
 
 
-def create_app(services: Services, *, close_on_shutdown: bool = False) -> YorumApp:
-    """The ASGI app serving ``services``."""
+def create_app(
+    services: Services, *, close_on_shutdown: bool = False, deliver: bool = False
+) -> YorumApp:
+    """The ASGI app serving ``services``; with ``deliver``, it runs the delivery worker."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        worker = None
+        if deliver:
+            worker = delivery_worker(services.store, services.settings, services.links)
+            task = asyncio.create_task(worker.run(stop), name="yorum delivery worker")
         yield
+        if worker is not None:
+            stop.set()  # the batch in hand is finished, then the task ends
+            await task
+            await worker.aclose()
         if close_on_shutdown:
             services.close()
 
