@@ -272,3 +272,23 @@ def test_a_crash_after_the_comment_loses_no_mail(
         assert f"#yorum-{posted.json()['comment']['id']}" in mail.get_body(("html",)).get_content()
     finally:
         second.stop()
+
+
+def test_a_busy_site_gets_a_daily_digest(
+    mailing: Services, clock: FakeClock, smtp_server: SmtpServer
+) -> None:
+    from yorum.models import NotifyMode
+
+    mailing.sites.update("blog", notify_mode=NotifyMode.DAILY)
+    w = worker(mailing, clock, smtp_server)
+    deliver(w)  # the first day starts now
+    clock.advance(1)
+    for i in range(4):
+        post(mailing, f"Comment {i} of the day", ip=f"10.0.3.{i}")
+    clock.advance(86400)
+    assert deliver(worker(mailing, clock, smtp_server)) == 1
+    [digest] = smtp_server.wait_for(1)
+    text = digest.get_body(("plain",)).get_content()
+    assert digest["To"] == "editor@example.org"
+    assert all(f"Comment {i} of the day" in text for i in range(4))
+    assert f"{PUBLIC}/admin" in text
