@@ -75,6 +75,7 @@ PAGE_ROUTES = [
     ("POST", "/admin/sites/add"), ("POST", "/admin/users"), ("POST", "/admin/edit"),
     ("POST", "/admin/sites/blog/words"), ("POST", "/admin/ban-author"),
     ("GET", "/admin/deliveries"), ("POST", "/admin/deliveries/1/resend"),
+    ("POST", "/admin/sites/blog/webhooks"),
 ]  # fmt: skip
 API_ROUTES = [(op.method, _concrete(op.path)) for op in ADMIN_API]
 
@@ -140,6 +141,7 @@ PAGE_CALLS: list[tuple[str, str, dict[str, str] | None]] = [
     ("GET", "/admin/audit?site=blog", None),
     ("GET", "/admin/deliveries?site=blog", None),
     ("POST", "/admin/deliveries/BLOG_DELIVERY/resend", {}),
+    ("POST", "/admin/sites/blog/webhooks", {"url": "https://hooks.example/x"}),
 ]  # fmt: skip
 
 

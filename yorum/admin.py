@@ -28,12 +28,14 @@ from yorum.models import (
     Role,
     Site,
     User,
+    Webhook,
     Word,
     WordKind,
 )
 from yorum.moderation.bans import BanList
 from yorum.moderation.queue import Action, ModerationService
 from yorum.moderation.words import WordLists
+from yorum.notify.webhook import Webhooks
 from yorum.sites import SiteService
 from yorum.storage import Store
 from yorum.storage import audit as audit_rows
@@ -59,6 +61,7 @@ class AdminService:
         bans: BanList,
         accounts: AccountService,
         words: WordLists,
+        webhooks: Webhooks,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
@@ -67,6 +70,7 @@ class AdminService:
         self.bans = bans
         self.accounts = accounts
         self.words = words
+        self.webhooks = webhooks
         self.clock = clock
 
     def visible_sites(self, user: User) -> list[Site]:
@@ -210,6 +214,23 @@ class AdminService:
             outbox_rows.resend(tx, message_id, self.clock())
         self._record(message.site_id, user, "resend",
                      f"{message.channel} {message.kind} {message_id}")  # fmt: skip
+
+    def webhooks_of(self, user: User, site_id: str) -> list[Webhook]:
+        """The site's webhook endpoints (site admins; secrets are for them only)."""
+        self.sites.get(site_id)
+        require(user, site_id, Role.ADMIN)
+        return self.webhooks.list(site_id)
+
+    def add_webhook(self, user: User, site_id: str, url: str, events: Sequence[str]) -> Webhook:
+        """Add an endpoint to the site (site admins); its secret is shown once, by the caller."""
+        self.sites.get(site_id)
+        require(user, site_id, Role.ADMIN)
+        return self.webhooks.add(site_id, url, events or ("*",), actor=user.name)
+
+    def remove_webhook(self, user: User, site_id: str, hook_id: int) -> None:
+        """Remove an endpoint from the site (site admins)."""
+        require(user, site_id, Role.ADMIN)
+        self.webhooks.remove(site_id, hook_id, actor=user.name)
 
     def audit(self, user: User, site_id: str, limit: int = 100) -> list[AuditEntry]:
         require(user, site_id)

@@ -105,6 +105,7 @@ def build(
     reports = ReportService(store, sites, hash_ip, clock, announce=announce, notifier=notifier)
     accounts = AccountService(store, settings.admin, clock)
     words = WordLists(store, clock)
+    webhooks = Webhooks(store, clock)
     links = Links(install_keys.links, notifier.server_url, settings.notify.link_ttl, clock)
     return Services(
         settings=settings,
@@ -117,10 +118,10 @@ def build(
         words=words,
         adaptive=adaptive,
         accounts=accounts,
-        admin=AdminService(store, sites, moderation, bans, accounts, words, clock),
+        admin=AdminService(store, sites, moderation, bans, accounts, words, webhooks, clock),
         notifier=notifier,
         links=links,
         link_actions=LinkActions(store, links, moderation, clock),
-        webhooks=Webhooks(store, clock),
+        webhooks=webhooks,
         changes=changes,
     )

@@ -72,3 +72,29 @@ def test_the_site_page_sets_who_is_mailed(services: Services, client: TestClient
     assert (r.json()["notify_mode"], r.json()["notify_emails"]) == ("off", [])
     bad = client.patch("/api/admin/sites/blog", json={"notify_emails": ["x"]}, headers=auth)
     assert bad.status_code == 422
+
+
+def test_site_admins_manage_webhooks_on_the_site_page(
+    services: Services, client: TestClient
+) -> None:
+    services.sites.add("blog", policy=Policy.OPEN)
+    make_user(services, "ann", blog=Role.ADMIN)
+    make_user(services, "bob", blog=Role.MODERATOR)
+    csrf = login(client, "ann")
+    added = client.post("/admin/sites/blog/webhooks", data={
+        "csrf": csrf, "url": "https://hooks.example/yorum", "event": ["comment.held"]})  # fmt: skip
+    assert added.status_code == 200
+    [hook] = services.webhooks.list("blog")
+    assert hook.events == ("comment.held",) and hook.secret in added.text  # shown once
+    page = client.get("/admin/sites/blog").text
+    assert "https://hooks.example/yorum" in page and hook.secret not in page
+    bad = client.post("/admin/sites/blog/webhooks", data={"csrf": csrf, "url": "ftp://x"})
+    assert bad.status_code == 422
+    client.post("/admin/sites/blog/webhooks", data={"csrf": csrf, "remove": str(hook.id)})
+    assert services.webhooks.list("blog") == []
+    client.post("/admin/logout", data={"csrf": csrf})
+    csrf = login(client, "bob")
+    assert 'id="webhooks"' not in client.get("/admin/sites/blog").text
+    denied = client.post("/admin/sites/blog/webhooks", data={
+        "csrf": csrf, "url": "https://hooks.example/mine"})  # fmt: skip
+    assert denied.status_code == 403 and services.webhooks.list("blog") == []

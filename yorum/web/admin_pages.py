@@ -40,6 +40,7 @@ from yorum.models import (
     WordKind,
 )
 from yorum.moderation.queue import Action
+from yorum.notify.webhook import EVENT_TYPES
 from yorum.web.admin_api import details
 from yorum.web.admin_schemas import STATUSES
 from yorum.web.errors import status_of
@@ -420,16 +421,26 @@ async def site(request: Request, session: AdminSession) -> Response:
             changes["reply_notifications"] = one(form, "reply_notifications") == "1"
         await call(admin.update_site, session.user, site_id, changes)
         return redirect(_with_notice(f"/admin/sites/{site_id}", "saved"))
+    return await _site_page(request, session, site_id)
+
+
+async def _site_page(
+    request: Request, session: AdminSession, site_id: str, new_secret: str = ""
+) -> Response:
+    admin = services(request).admin
     await call(admin.moderators, session.user, site_id)  # checks access first
     current = await call(services(request).sites.get, site_id)
     mods = await call(admin.moderators, session.user, site_id)
     words = await call(admin.word_list, session.user, site_id)
     trusted = await call(admin.trusted, session.user, site_id)
+    is_admin = session.user.role_on(site_id) is Role.ADMIN
+    hooks = await call(admin.webhooks_of, session.user, site_id) if is_admin else []
     return render(
         request, "site.html", session=session, site=current, moderators=mods,
         policies=list(Policy), rules=list(FieldRule), roles=list(Role), words=words,
         notify_modes=list(NotifyMode),
-        word_kinds=list(WordKind), trusted=trusted,
+        word_kinds=list(WordKind), trusted=trusted, hooks=hooks, event_types=EVENT_TYPES,
+        new_secret=new_secret,
         can_edit=session.user.role_on(site_id) is Role.ADMIN,
     )  # fmt: skip
 
@@ -439,6 +450,24 @@ def _number(value: str, field: str, kind: Callable[[str], Any]) -> Any:
         return kind(value.strip())
     except ValueError:
         raise Invalid(f"{field} must be a number.", field=field) from None
+
+
+@signed_in
+async def site_webhooks(request: Request, session: AdminSession) -> Response:
+    """Add a webhook endpoint to the site (its secret shown once), or remove one."""
+    site_id = request.path_params["site"]
+    form = await posted(request, session)
+    admin = services(request).admin
+    if one(form, "remove"):
+        if not one(form, "remove").isdigit():
+            raise BadRequest("Webhook ids are numbers.")
+        await call(admin.remove_webhook, session.user, site_id, int(one(form, "remove")))
+        return redirect(_with_notice(f"/admin/sites/{site_id}", "removed") + "#webhooks")
+    events = form.get("event", []) or ["*"]
+    hook = await call(admin.add_webhook, session.user, site_id, one(form, "url"), events)
+    # The secret is shown this once, on the page this POST answers with (never in a URL,
+    # where it would stay in the browser's history); the admin's pages are not cached.
+    return await _site_page(request, session, site_id, new_secret=hook.secret)
 
 
 @signed_in
@@ -539,6 +568,7 @@ ROUTES = [
     Route("/admin/sites/{site}", site, methods=["GET", "POST"]),
     Route("/admin/sites/{site}/moderators", moderator, methods=["POST"]),
     Route("/admin/sites/{site}/words", site_words, methods=["POST"]),
+    Route("/admin/sites/{site}/webhooks", site_webhooks, methods=["POST"]),
     Route("/admin/audit", audit, methods=["GET"]),
     Route("/admin/deliveries", deliveries, methods=["GET"]),
     Route("/admin/deliveries/{id:int}/resend", resend, methods=["POST"]),
