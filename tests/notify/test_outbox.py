@@ -252,7 +252,9 @@ def test_digests_are_queued_per_period(mailing: Services, clock: FakeClock) -> N
     post(mailing, "in the first hour")
     assert worker.queue_digests() == 0
     clock.advance(1801)
+    other = DeliveryWorker(mailing.store, mailing.settings.notify, {}, mail=True, clock=clock)
     assert worker.queue_digests() == 1
+    assert other.queue_digests() == 0  # another process looking too queues no second one
     [digest] = queued(mailing, kind="digest")
     assert digest.payload == {"since": clock() - 3601, "until": clock()}
     clock.advance(3600)

@@ -159,11 +159,12 @@ class DeliveryWorker:
                     continue
                 last = digest_rows.last(tx, site.id)
                 if last is None:  # the first period starts now
-                    digest_rows.mark(tx, site.id, now)
+                    digest_rows.start(tx, site.id, now)
                     continue
-                if now - last < period:
+                # Several workers may look at once: the one that moves the period on
+                # queues its digest.
+                if now - last < period or not digest_rows.advance(tx, site.id, last, now):
                     continue
-                digest_rows.mark(tx, site.id, now)
                 if not digest_rows.comments_between(tx, site.id, last, now):
                     continue
                 for address in site.notify_emails:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from yorum.models import Comment, Status, Thread
@@ -19,11 +19,23 @@ def last(tx: Tx, site_id: str) -> float | None:
     return None if row is None else float(row.last_at)
 
 
-def mark(tx: Tx, site_id: str, at: float) -> None:
-    """Remember that the site's digest up to ``at`` is queued."""
+def start(tx: Tx, site_id: str, at: float) -> None:
+    """Start the site's first digest period at ``at`` (unless another process did)."""
     dialect = postgresql if tx.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(digests).values(site_id=site_id, last_at=at)
-    tx.execute(statement.on_conflict_do_update(index_elements=["site_id"], set_={"last_at": at}))
+    tx.execute(statement.on_conflict_do_nothing(index_elements=["site_id"]))
+
+
+def advance(tx: Tx, site_id: str, last: float, at: float) -> bool:
+    """Move the site's period on from ``last`` to ``at``; False if another process did so
+    first (then that one queues the digest, not this one)."""
+    result = tx.execute(
+        update(digests)
+        .where(digests.c.site_id == site_id, digests.c.last_at == last)
+        .values(last_at=at)
+        .returning(digests.c.site_id)
+    )
+    return result.first() is not None
 
 
 def comments_between(
