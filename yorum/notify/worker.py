@@ -15,8 +15,8 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
-from typing import Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple, Protocol
 
 from yorum.models import NotifyMode, OutboxMessage
 from yorum.notify import DeliveryFailed, Dropped
@@ -33,6 +33,15 @@ BATCH = 20  # messages claimed (and delivered concurrently) at a time
 DIGEST_CHECK = 60.0  # seconds between looks at whether a digest is due
 PERIODS = {NotifyMode.HOURLY: 3600.0, NotifyMode.DAILY: 86400.0}
 KEEP_SENT = 30 * 86400.0  # delivered messages are kept this long for the admin
+
+
+class Outcome(NamedTuple):
+    """What became of one delivery attempt."""
+
+    message_id: int
+    sent: bool  # delivered, or set aside (dropped) with ``note`` saying why
+    note: str  # the error of a failed attempt
+    retry_at: float | None = None  # a failed one: when to try again; None: it is dead
 
 
 class Channel(Protocol):
@@ -81,7 +90,9 @@ class DeliveryWorker:
             await asyncio.to_thread(self.queue_digests)
             self._next_digest_check = self.clock() + DIGEST_CHECK
         batch = await asyncio.to_thread(self._claim)
-        await asyncio.gather(*(self._deliver(message) for message in batch))
+        if batch:
+            outcomes = await asyncio.gather(*(self._deliver(message) for message in batch))
+            await asyncio.to_thread(self._settle, outcomes)
         return len(batch)
 
     async def aclose(self) -> None:
@@ -102,7 +113,8 @@ class DeliveryWorker:
         with self.store.write() as tx:
             return outbox_rows.claim(tx, self.clock(), LEASE, BATCH)
 
-    async def _deliver(self, message: OutboxMessage) -> None:
+    async def _deliver(self, message: OutboxMessage) -> Outcome:
+        """Hand one message to its channel; what became of it, to record."""
         channel = self.channels.get(message.channel)
         what = f"message {message.id} ({message.channel} {message.kind}, site {message.site_id})"
         try:
@@ -110,35 +122,37 @@ class DeliveryWorker:
                 raise DeliveryFailed(f"no {message.channel} channel is set up", retry=False)
             await channel.deliver(message)
         except Dropped as reason:
-            await asyncio.to_thread(self._record, message, f"dropped: {reason}")
             log.info("%s dropped: %s", what, reason)
+            return Outcome(message.id, True, f"dropped: {reason}")
         except DeliveryFailed as failure:
-            await asyncio.to_thread(self._fail, message, str(failure), failure.retry, what)
+            return self._failed(message, str(failure), failure.retry, what)
         except Exception as error:  # a bug in a channel must not stop the others
             log.exception("%s failed unexpectedly", what)
-            await asyncio.to_thread(self._fail, message, repr(error), True, what)
-        else:
-            await asyncio.to_thread(self._record, message, "")
-            log.info("%s delivered (attempt %d)", what, message.attempts)
+            return self._failed(message, repr(error), True, what)
+        log.info("%s delivered (attempt %d)", what, message.attempts)
+        return Outcome(message.id, True, "")
 
-    def _record(self, message: OutboxMessage, note: str) -> None:
-        with self.store.write() as tx:
-            outbox_rows.sent(tx, message.id, self.clock(), note)
-
-    def _fail(self, message: OutboxMessage, error: str, retry: bool, what: str) -> None:
+    def _failed(self, message: OutboxMessage, error: str, retry: bool, what: str) -> Outcome:
         attempts = message.attempts
         if not retry or attempts >= self.settings.max_attempts:
-            retry_at = None
             log.warning("%s is dead after %d attempt(s): %s", what, attempts, error)
-        else:
-            delay = self.delay(attempts)
-            retry_at = self.clock() + delay
-            log.warning(
-                "%s failed (attempt %d of %d), retrying in %.0f s: %s",
-                what, attempts, self.settings.max_attempts, delay, error,
-            )  # fmt: skip
+            return Outcome(message.id, False, error, None)
+        delay = self.delay(attempts)
+        log.warning(
+            "%s failed (attempt %d of %d), retrying in %.0f s: %s",
+            what, attempts, self.settings.max_attempts, delay, error,
+        )  # fmt: skip
+        return Outcome(message.id, False, error, self.clock() + delay)
+
+    def _settle(self, outcomes: Sequence[Outcome]) -> None:
+        """Record a batch's outcomes in one transaction (one commit, not one per message)."""
+        now = self.clock()
         with self.store.write() as tx:
-            outbox_rows.failed(tx, message.id, error, retry_at)
+            for outcome in outcomes:
+                if outcome.sent:
+                    outbox_rows.sent(tx, outcome.message_id, now, outcome.note)
+                else:
+                    outbox_rows.failed(tx, outcome.message_id, outcome.note, outcome.retry_at)
 
     def delay(self, attempts: int) -> float:
         """Seconds before the next attempt after ``attempts`` failed ones (with jitter)."""
