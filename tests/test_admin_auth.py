@@ -75,7 +75,8 @@ PAGE_ROUTES = [
     ("POST", "/admin/sites/add"), ("POST", "/admin/users"), ("POST", "/admin/edit"),
     ("POST", "/admin/sites/blog/words"), ("POST", "/admin/ban-author"),
     ("GET", "/admin/deliveries"), ("POST", "/admin/deliveries/1/resend"),
-    ("POST", "/admin/sites/blog/webhooks"),
+    ("POST", "/admin/sites/blog/webhooks"), ("GET", "/admin/readers"),
+    ("POST", "/admin/readers"),
 ]  # fmt: skip
 API_ROUTES = [(op.method, _concrete(op.path)) for op in ADMIN_API]
 
@@ -142,6 +143,8 @@ PAGE_CALLS: list[tuple[str, str, dict[str, str] | None]] = [
     ("GET", "/admin/deliveries?site=blog", None),
     ("POST", "/admin/deliveries/BLOG_DELIVERY/resend", {}),
     ("POST", "/admin/sites/blog/webhooks", {"url": "https://hooks.example/x"}),
+    ("GET", "/admin/readers?site=blog&email=a@example.org", None),
+    ("POST", "/admin/readers", {"site": "blog", "email": "a@example.org"}),
 ]  # fmt: skip
 
 

@@ -36,6 +36,7 @@ from yorum.moderation.bans import BanList
 from yorum.moderation.queue import Action, ModerationService
 from yorum.moderation.words import WordLists
 from yorum.notify.webhook import Webhooks
+from yorum.readers import Erased, ReaderData
 from yorum.sites import SiteService
 from yorum.storage import Store
 from yorum.storage import audit as audit_rows
@@ -46,7 +47,8 @@ from yorum.storage import reports as report_rows
 STATS_DAYS = 30
 SITE_SETTINGS = ("name", "origins", "language", "policy", "author_field", "email_field",
                  "website_field", "report_threshold", "close_after_days", "hold_score",
-                 "spam_score", "notify_emails", "notify_mode", "reply_notifications")  # fmt: skip
+                 "spam_score", "notify_emails", "notify_mode", "reply_notifications",
+                 "erasure")  # fmt: skip
 DELIVERY_STATUSES = ("", "pending", "sent", "dead")
 
 
@@ -62,6 +64,7 @@ class AdminService:
         accounts: AccountService,
         words: WordLists,
         webhooks: Webhooks,
+        readers: ReaderData,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
@@ -71,6 +74,7 @@ class AdminService:
         self.accounts = accounts
         self.words = words
         self.webhooks = webhooks
+        self.readers = readers
         self.clock = clock
 
     def visible_sites(self, user: User) -> list[Site]:
@@ -231,6 +235,18 @@ class AdminService:
         """Remove an endpoint from the site (site admins)."""
         require(user, site_id, Role.ADMIN)
         self.webhooks.remove(site_id, hook_id, actor=user.name)
+
+    def reader_data(self, user: User, site_id: str, email: str) -> dict[str, Any]:
+        """A reader's data on the site, as they would get it (audited with the user)."""
+        self.sites.get(site_id)
+        require(user, site_id)
+        return self.readers.export(site_id, email, actor=user.name)
+
+    def erase_reader(self, user: User, site_id: str, email: str) -> Erased:
+        """Erase a reader's data on the site, as the site's erasure setting says."""
+        self.sites.get(site_id)
+        require(user, site_id)
+        return self.readers.erase(site_id, email, actor=user.name)
 
     def audit(self, user: User, site_id: str, limit: int = 100) -> list[AuditEntry]:
         require(user, site_id)

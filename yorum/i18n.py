@@ -117,6 +117,28 @@ _EN: dict[str, str] = {
     "form.notify": "Mail me replies (you confirm your address first)",
     "error.invalid.t": "This link is not valid. Please use the link from the latest mail.",
     "error.link_expired": "This link has expired.",
+    "privacy.title": "Your data",
+    "privacy.ask.text": (
+        "To see, download or erase the comments you wrote on {site}, give the e-mail "
+        "address you wrote them with. We mail a link to it, so only you can open them."
+    ),
+    "privacy.ask.email": "Your e-mail address",
+    "privacy.ask.button": "Mail me the link",
+    "privacy.asked": "If comments were written with this address, a mail with a link is coming.",
+    "privacy.no_mail": ("This site sends no mail. Please ask its moderators for your data."),
+    "privacy.data.intro": "Comments written with {email}: {n}.",
+    "privacy.data.download": "Download all of it (JSON)",
+    "privacy.erase.button": "Erase my data",
+    "privacy.erase.confirm.delete": (
+        "Your comments will be deleted (a blank placeholder stays where others replied), "
+        "and your address forgotten. This cannot be undone."
+    ),
+    "privacy.erase.confirm.anonymize": (
+        "Your comments will stay without your name, address, website or picture, and your "
+        "address will be forgotten. This cannot be undone."
+    ),
+    "privacy.erase.sure": "Yes, erase it",
+    "privacy.erased": "Done: {n} comments erased, and your address forgotten.",
     "error": "Something is wrong with this value.",
 }
 
@@ -229,6 +251,29 @@ _TR: dict[str, str] = {
     "form.notify": "Yanıtları bana postala (önce adresinizi doğrularsınız)",
     "error.invalid.t": "Bu bağlantı geçerli değil. Lütfen en son postadaki bağlantıyı kullanın.",
     "error.link_expired": "Bu bağlantının süresi doldu.",
+    "privacy.title": "Verileriniz",
+    "privacy.ask.text": (
+        "{site} sitesinde yazdığınız yorumları görmek, indirmek ya da silmek için onları "
+        "yazarken verdiğiniz e-posta adresini girin. Bağlantıyı o adrese göndeririz; "
+        "böylece onları yalnızca siz açabilirsiniz."
+    ),
+    "privacy.ask.email": "E-posta adresiniz",
+    "privacy.ask.button": "Bağlantıyı gönder",
+    "privacy.asked": "Bu adresle yorum yazıldıysa, bağlantılı bir posta yolda.",
+    "privacy.no_mail": "Bu site posta göndermiyor. Verileriniz için moderatörlerine başvurun.",
+    "privacy.data.intro": "{email} ile yazılan yorumlar: {n}.",
+    "privacy.data.download": "Hepsini indir (JSON)",
+    "privacy.erase.button": "Verilerimi sil",
+    "privacy.erase.confirm.delete": (
+        "Yorumlarınız silinecek (başkalarının yanıt verdiği yerlerde boş bir yer tutucu "
+        "kalır) ve adresiniz unutulacak. Bu geri alınamaz."
+    ),
+    "privacy.erase.confirm.anonymize": (
+        "Yorumlarınız adınız, adresiniz, web siteniz ve resminiz olmadan kalacak; adresiniz "
+        "unutulacak. Bu geri alınamaz."
+    ),
+    "privacy.erase.sure": "Evet, sil",
+    "privacy.erased": "Tamam: {n} yorum silindi ve adresiniz unutuldu.",
     "error": "Bu değerde bir sorun var.",
 }
 

@@ -41,6 +41,13 @@ class Sort(enum.StrEnum):
     BEST = "best"
 
 
+class Erasure(enum.StrEnum):
+    """What erasing a reader's data does to their comments."""
+
+    DELETE = "delete"  # removed; a blank placeholder stays where others replied
+    ANONYMIZE = "anonymize"  # the text stays, with no name, address, website or picture
+
+
 class NotifyMode(enum.StrEnum):
     """How often a site's moderators are mailed about new comments."""
 
@@ -70,6 +77,7 @@ class Site:
     notify_emails: tuple[str, ...] = ()  # who is mailed about new and held comments
     notify_mode: NotifyMode = NotifyMode.EACH
     reply_notifications: bool = True  # readers may ask to be mailed replies
+    erasure: Erasure = Erasure.DELETE  # what erasing a reader's data does to their comments
 
     def closes_at(self, thread_created_at: float) -> float | None:
         """When a thread created at ``thread_created_at`` closes, or ``None`` if never."""

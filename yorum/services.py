@@ -23,6 +23,7 @@ from yorum.notify.events import Notifier
 from yorum.notify.links import Links
 from yorum.notify.webhook import Webhooks
 from yorum.privacy import AvatarSeeds, IpHasher
+from yorum.readers import ReaderData
 from yorum.settings import Settings
 from yorum.sites import SiteService
 from yorum.storage import Store, migrate
@@ -48,6 +49,7 @@ class Services:
     links: Links  # the signed links of notification mails
     link_actions: LinkActions  # what those links do
     webhooks: Webhooks  # each site's webhook endpoints
+    readers: ReaderData  # readers' own data: export and erasure
     changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
@@ -106,6 +108,7 @@ def build(
     accounts = AccountService(store, settings.admin, clock)
     words = WordLists(store, clock)
     webhooks = Webhooks(store, clock)
+    readers = ReaderData(store, sites, hash_ip, mail=notifier.mail, clock=clock)
     links = Links(install_keys.links, notifier.server_url, settings.notify.link_ttl, clock)
     return Services(
         settings=settings,
@@ -118,10 +121,13 @@ def build(
         words=words,
         adaptive=adaptive,
         accounts=accounts,
-        admin=AdminService(store, sites, moderation, bans, accounts, words, webhooks, clock),
+        admin=AdminService(
+            store, sites, moderation, bans, accounts, words, webhooks, readers, clock
+        ),
         notifier=notifier,
         links=links,
         link_actions=LinkActions(store, links, moderation, clock),
         webhooks=webhooks,
+        readers=readers,
         changes=changes,
     )

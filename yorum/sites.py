@@ -10,7 +10,7 @@ from dataclasses import fields, replace
 from urllib.parse import urlsplit
 
 from yorum.errors import Conflict, Invalid, OriginNotAllowed, UnknownSite
-from yorum.models import FieldRule, NotifyMode, Policy, Site
+from yorum.models import Erasure, FieldRule, NotifyMode, Policy, Site
 from yorum.storage import Store
 from yorum.storage import sites as site_rows
 
@@ -145,6 +145,11 @@ class SiteService:
             changes["name"] = str(changes["name"])[:200] or site_id
         if "notify_emails" in changes:
             changes["notify_emails"] = _addresses(changes["notify_emails"])
+        if "erasure" in changes:
+            try:
+                changes["erasure"] = Erasure(str(changes["erasure"]))
+            except ValueError:
+                raise Invalid("erasure is delete or anonymize.", field="erasure") from None
         if "notify_mode" in changes:
             try:
                 changes["notify_mode"] = NotifyMode(str(changes["notify_mode"]))

@@ -24,7 +24,7 @@ from yorum.cli.options import common, services_for, settings_for
 from yorum.cli.users import user
 from yorum.cli.webhooks import webhook
 from yorum.errors import YorumError
-from yorum.models import FieldRule, NotifyMode, Policy
+from yorum.models import Erasure, FieldRule, NotifyMode, Policy
 from yorum.notify import DeliveryFailed
 from yorum.notify.mail import Mailer
 from yorum.services import build
@@ -338,6 +338,11 @@ def _field_rule_change(name: str, what: str) -> Callable[..., Any]:
     help="Mail moderators about each comment, hourly or daily digests, or not at all.",
 )
 @click.option(
+    "--erasure",
+    type=click.Choice([e.value for e in Erasure]),
+    help="What erasing a reader's data does to their comments: delete or anonymize.",
+)
+@click.option(
     "--reply-notifications/--no-reply-notifications",
     default=None,
     help="Whether readers may ask to be mailed replies to their comments.",
@@ -360,6 +365,7 @@ def site_set(
     notify_emails: tuple[str, ...],
     notify_mode: str | None,
     reply_notifications: bool | None,
+    erasure: str | None,
 ) -> None:
     """Change a site's settings; options left out keep their value.
 
@@ -392,6 +398,8 @@ def site_set(
         changes["notify_mode"] = NotifyMode(notify_mode)
     if reply_notifications is not None:
         changes["reply_notifications"] = reply_notifications
+    if erasure is not None:
+        changes["erasure"] = Erasure(erasure)
     if not changes:
         click.echo("error: nothing to change; see yorum site set --help", err=True)
         raise SystemExit(2)

@@ -43,6 +43,7 @@ class Composer:
             build = {
                 "moderator": self._moderator, "reported": self._moderator,
                 "confirm": self._confirm, "reply": self._reply, "digest": self._digest,
+                "data": self._data,
             }.get(message.kind)  # fmt: skip
             if build is None:
                 raise Dropped(f"unknown kind of mail {message.kind!r}")
@@ -96,6 +97,11 @@ class Composer:
         return messages.confirm_mail(
             site=site, to=message.recipient, confirm_url=url, page_url=page, sender=self.sender
         )
+
+    def _data(self, tx: Tx, site: Site, message: OutboxMessage) -> EmailMessage:
+        url = self.links.url(link_kinds.READER, s=site.id, e=message.recipient)
+        return messages.data_mail(site=site, to=message.recipient, data_url=url,
+                                  sender=self.sender)  # fmt: skip
 
     def _reply(self, tx: Tx, site: Site, message: OutboxMessage) -> EmailMessage:
         standing = subscriber_rows.get(tx, site.id, message.recipient)

@@ -20,11 +20,12 @@ from urllib.parse import urlencode
 
 from yorum.errors import Invalid, LinkExpired
 
-MODERATE, CONFIRM, UNSUBSCRIBE = "moderate", "confirm", "unsubscribe"
+MODERATE, CONFIRM, UNSUBSCRIBE, READER = "moderate", "confirm", "unsubscribe", "reader"
 PATHS = {
     MODERATE: "/notify/moderate",
     CONFIRM: "/notify/confirm",
     UNSUBSCRIBE: "/notify/unsubscribe",
+    READER: "/privacy/data",  # a reader's own data: export it, or erase it
 }
 MAX_TOKEN = 2048
 

@@ -183,6 +183,20 @@ def confirm_mail(
     )
 
 
+def data_mail(*, site: Site, to: str, data_url: str, sender: str) -> EmailMessage:
+    """The link to a reader's own data on the site (to see, download or erase it)."""
+    t = for_language(site.language)
+    return _compose(
+        "data",
+        t,
+        site=site,
+        subject=t("data.subject", site=_short(_site_name(site))),
+        to=[to],
+        sender=sender,
+        context={"data_url": _url(data_url, "data_url")},
+    )
+
+
 def reply_mail(
     *,
     site: Site,

@@ -67,6 +67,13 @@ _EN: dict[str, str] = {
         "You get this mail because you asked to be told of replies to your comments on {site}."
     ),
     "reply.unsubscribe": "Stop mails about replies",
+    "data.subject": "Your data on {site}",
+    "data.intro": (
+        "You, or someone with your address, asked for the comments and other data "
+        "{site} keeps under this e-mail address."
+    ),
+    "data.action": "See your data, download it, or erase it",
+    "data.ignore": "If you did not ask for this, ignore this mail: nothing will happen.",
 }
 
 _TR: dict[str, str] = {
@@ -124,6 +131,13 @@ _TR: dict[str, str] = {
         "istediğiniz için alıyorsunuz."
     ),
     "reply.unsubscribe": "Yanıt e-postalarını durdur",
+    "data.subject": "{site} sitesindeki verileriniz",
+    "data.intro": (
+        "Siz ya da adresinizi bilen biri, {site} sitesinin bu e-posta adresiyle "
+        "sakladığı yorumları ve diğer verileri istedi."
+    ),
+    "data.action": "Verilerinizi görün, indirin ya da silin",
+    "data.ignore": "Bunu siz istemediyseniz bu postayı dikkate almayın: hiçbir şey olmayacak.",
 }
 
 _DE: dict[str, str] = {
@@ -182,6 +196,15 @@ _DE: dict[str, str] = {
         "benachrichtigt werden möchten."
     ),
     "reply.unsubscribe": "Keine E-Mails über Antworten mehr",
+    "data.subject": "Ihre Daten bei {site}",
+    "data.intro": (
+        "Sie oder jemand mit Ihrer Adresse hat die Kommentare und anderen Daten "
+        "angefordert, die {site} unter dieser E-Mail-Adresse speichert."
+    ),
+    "data.action": "Ihre Daten ansehen, herunterladen oder löschen",
+    "data.ignore": (
+        "Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Es passiert nichts."
+    ),
 }
 
 _ES: dict[str, str] = {
@@ -238,6 +261,13 @@ _ES: dict[str, str] = {
         "en {site}."
     ),
     "reply.unsubscribe": "Dejar de recibir correos sobre respuestas",
+    "data.subject": "Tus datos en {site}",
+    "data.intro": (
+        "Tú, o alguien con tu dirección, pidió los comentarios y demás datos que {site} "
+        "guarda con esta dirección de correo."
+    ),
+    "data.action": "Ver tus datos, descargarlos o borrarlos",
+    "data.ignore": "Si no lo pediste, ignora este correo: no pasará nada.",
 }
 
 _FR: dict[str, str] = {
@@ -295,6 +325,13 @@ _FR: dict[str, str] = {
         "vos commentaires sur {site}."
     ),
     "reply.unsubscribe": "Ne plus recevoir d'e-mails sur les réponses",
+    "data.subject": "Vos données sur {site}",
+    "data.intro": (
+        "Vous, ou quelqu’un qui connaît votre adresse, avez demandé les commentaires et "
+        "autres données que {site} conserve sous cette adresse."
+    ),
+    "data.action": "Voir vos données, les télécharger ou les effacer",
+    "data.ignore": "Si vous n’avez rien demandé, ignorez ce courriel : rien ne se passera.",
 }
 
 _RU: dict[str, str] = {
@@ -352,6 +389,15 @@ _RU: dict[str, str] = {
         "на сайте {site}."
     ),
     "reply.unsubscribe": "Больше не присылать письма об ответах",
+    "data.subject": "Ваши данные на {site}",
+    "data.intro": (
+        "Вы или кто-то, кто знает ваш адрес, запросили комментарии и другие данные, "
+        "которые {site} хранит под этим адресом."
+    ),
+    "data.action": "Посмотреть, скачать или удалить ваши данные",
+    "data.ignore": (
+        "Если вы этого не запрашивали, просто проигнорируйте письмо: ничего не произойдёт."
+    ),
 }
 
 _AR: dict[str, str] = {
@@ -403,6 +449,13 @@ _AR: dict[str, str] = {
     "reply.read": "اقرأ الرد وأجب عليه",
     "reply.why": "تصلك هذه الرسالة لأنك طلبت أن تُبلَّغ بالردود على تعليقاتك في {site}.",
     "reply.unsubscribe": "أوقف رسائل الردود",
+    "data.subject": "بياناتك على {site}",
+    "data.intro": (
+        "طلبتَ أنت، أو شخص يعرف عنوانك، التعليقات والبيانات الأخرى التي يحتفظ بها "
+        "{site} بهذا العنوان."
+    ),
+    "data.action": "اعرض بياناتك أو نزّلها أو امحها",
+    "data.ignore": "إن لم تطلب ذلك فتجاهل هذه الرسالة: لن يحدث شيء.",
 }
 
 _FA: dict[str, str] = {
@@ -459,6 +512,15 @@ _FA: dict[str, str] = {
         "این نامه را دریافت می‌کنید چون خواسته‌اید از پاسخ‌ها به دیدگاه‌هایتان در {site} باخبر شوید."
     ),
     "reply.unsubscribe": "دیگر ایمیل پاسخ‌ها را نفرست",
+    "data.subject": "داده\u200cهای شما در {site}",
+    "data.intro": (
+        "شما، یا کسی که نشانی شما را دارد، نظرها و دیگر داده\u200cهایی را که {site} با "
+        "این نشانی نگه می\u200cدارد درخواست کرده است."
+    ),
+    "data.action": "داده\u200cهایتان را ببینید، بارگیری یا پاک کنید",
+    "data.ignore": (
+        "اگر شما درخواست نکرده\u200cاید این نامه را نادیده بگیرید: اتفاقی نمی\u200cافتد."
+    ),
 }
 
 CATALOGS: dict[str, dict[str, str]] = {

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
-from yorum.models import FieldRule, NotifyMode, Policy, Site
+from yorum.models import Erasure, FieldRule, NotifyMode, Policy, Site
 from yorum.storage import Tx
 from yorum.storage.tables import sites
 
@@ -32,6 +32,7 @@ def _site(row: Any) -> Site:
         notify_emails=tuple(json.loads(row.notify_emails)),
         notify_mode=NotifyMode(row.notify_mode),
         reply_notifications=bool(row.reply_notifications),
+        erasure=Erasure(row.erasure),
     )
 
 
@@ -40,6 +41,7 @@ def _fields(site: Site) -> dict[str, str | int | float | bool]:
         "notify_emails": json.dumps(list(site.notify_emails)),
         "notify_mode": site.notify_mode.value,
         "reply_notifications": site.reply_notifications,
+        "erasure": site.erasure.value,
         "hold_score": site.hold_score,
         "spam_score": site.spam_score,
         "author_field": site.author_field.value,

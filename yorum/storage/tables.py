@@ -61,6 +61,8 @@ sites = Table(
     Column("notify_emails", Text, nullable=False, server_default="[]"),  # JSON list
     Column("notify_mode", String(16), nullable=False, server_default="each"),
     Column("reply_notifications", Boolean, nullable=False, server_default=true()),
+    # What erasing a reader's data does to their comments: delete or anonymize.
+    Column("erasure", String(16), nullable=False, server_default="delete"),
 )
 
 threads = Table(

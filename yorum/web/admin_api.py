@@ -17,6 +17,7 @@ from yorum.models import (
     Ban,
     BanKind,
     CommentNotes,
+    Erasure,
     FieldRule,
     NotifyMode,
     OutboxMessage,
@@ -112,6 +113,7 @@ def present_site(site: Site) -> dict[str, Any]:
         "close_after_days": site.close_after_days, "hold_score": site.hold_score,
         "spam_score": site.spam_score, "notify_emails": list(site.notify_emails),
         "notify_mode": site.notify_mode.value, "reply_notifications": site.reply_notifications,
+        "erasure": site.erasure.value,
         "created": iso(site.created_at),
     }  # fmt: skip
 
@@ -254,6 +256,8 @@ async def update_site(request: Request) -> Response:
         changes["policy"] = Policy(changes["policy"])
     if "notify_mode" in changes:
         changes["notify_mode"] = NotifyMode(changes["notify_mode"])
+    if "erasure" in changes:
+        changes["erasure"] = Erasure(changes["erasure"])
     for name in ("author_field", "email_field", "website_field"):
         if name in changes:
             changes[name] = FieldRule(changes[name])
@@ -275,6 +279,22 @@ async def resend(request: Request) -> Response:
     message_id: int = request.path_params["id"]
     await call(services(request).admin.resend, user, message_id)
     return json_response(request, {"resent": message_id})
+
+
+async def reader_data(request: Request) -> Response:
+    user = await _user(request)
+    q = _query(request, "admin_reader")
+    found = await call(services(request).admin.reader_data, user, q["site"], q["email"])
+    return json_response(request, found)
+
+
+async def erase_reader(request: Request) -> Response:
+    user = await _user(request)
+    b = await _body(request, "admin_reader")
+    erased = await call(services(request).admin.erase_reader, user, b["site"], b["email"])
+    return json_response(request, {"deleted": erased.deleted,
+                                   "placeholders": erased.placeholders,
+                                   "anonymized": erased.anonymized})  # fmt: skip
 
 
 async def audit(request: Request) -> Response:

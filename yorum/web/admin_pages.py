@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import orjson
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -31,6 +32,7 @@ from yorum.errors import (
 from yorum.models import (
     AdminSession,
     BanKind,
+    Erasure,
     FieldRule,
     NotifyMode,
     Policy,
@@ -415,6 +417,8 @@ async def site(request: Request, session: AdminSession) -> Response:
         for name, kind in numbers.items():
             if name in form:  # a form from before these settings changes none of them
                 changes[name] = _number(one(form, name), name, kind)
+        if "erasure" in form:
+            changes["erasure"] = _choice(Erasure, one(form, "erasure"), "erasure")
         if "notify_mode" in form:
             changes["notify_mode"] = _choice(NotifyMode, one(form, "notify_mode"), "notify_mode")
             changes["notify_emails"] = one(form, "notify_emails").split()
@@ -438,7 +442,7 @@ async def _site_page(
     return render(
         request, "site.html", session=session, site=current, moderators=mods,
         policies=list(Policy), rules=list(FieldRule), roles=list(Role), words=words,
-        notify_modes=list(NotifyMode),
+        notify_modes=list(NotifyMode), erasures=list(Erasure),
         word_kinds=list(WordKind), trusted=trusted, hooks=hooks, event_types=EVENT_TYPES,
         new_secret=new_secret,
         can_edit=session.user.role_on(site_id) is Role.ADMIN,
@@ -518,6 +522,30 @@ async def audit(request: Request, session: AdminSession) -> Response:
 
 
 @signed_in
+async def readers(request: Request, session: AdminSession) -> Response:
+    """A reader's data: look it up by site and e-mail, download it, or erase it."""
+    admin = services(request).admin
+    sites_ = await call(admin.visible_sites, session.user)
+    q = request.query_params
+    site_id, email = q.get("site", ""), q.get("email", "").strip()
+    if request.method == "POST":
+        form = await posted(request, session)
+        site_id, email = one(form, "site"), one(form, "email")
+        erased = await call(admin.erase_reader, session.user, site_id, email)
+        total = erased.deleted + erased.placeholders + erased.anonymized
+        return redirect(_with_notice(f"/admin/readers?{urlencode({'site': site_id})}",
+                                     f"erased {total} comments"))  # fmt: skip
+    found = await call(admin.reader_data, session.user, site_id, email) if email else None
+    if found is not None and q.get("download") == "1":
+        disposition = f'attachment; filename="yorum-{site_id}-reader.json"'
+        return Response(orjson.dumps(found, option=orjson.OPT_INDENT_2),
+                        media_type="application/json",
+                        headers={**ADMIN_HEADERS, "content-disposition": disposition})  # fmt: skip
+    return render(request, "readers.html", session=session, sites=sites_, site=site_id,
+                  email=email, found=found)  # fmt: skip
+
+
+@signed_in
 async def deliveries(request: Request, session: AdminSession) -> Response:
     """Recent notifications (mails and webhook calls) with their attempts and errors."""
     q = request.query_params
@@ -571,6 +599,7 @@ ROUTES = [
     Route("/admin/sites/{site}/webhooks", site_webhooks, methods=["POST"]),
     Route("/admin/audit", audit, methods=["GET"]),
     Route("/admin/deliveries", deliveries, methods=["GET"]),
+    Route("/admin/readers", readers, methods=["GET", "POST"]),
     Route("/admin/deliveries/{id:int}/resend", resend, methods=["POST"]),
     Route("/admin/stats", stats, methods=["GET"]),
 ]

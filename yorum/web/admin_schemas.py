@@ -78,6 +78,10 @@ REQUESTS: dict[str, Schema] = {
         [SITE, Field("words", Array(WORD, max_items=500), True, "Words or phrases.")],
     ),
     "admin_stats": Schema("AdminStatsQuery", [SOME_SITE]),
+    "admin_reader": Schema(
+        "AdminReader",
+        [SITE, Field("email", Str(254, format="email"), True, "The reader's e-mail address.")],
+    ),
     "admin_deliveries": Schema(
         "AdminDeliveriesQuery",
         [
@@ -126,6 +130,8 @@ REQUESTS: dict[str, Schema] = {
                   "each, hourly, daily or off."),
             Field("reply_notifications", Bool(), False,
                   "Whether readers may ask to be mailed replies."),
+            Field("erasure", Choice(("delete", "anonymize")), False,
+                  "What erasing a reader's data does to their comments."),
         ],
         "Only the fields given change.",
     ),
@@ -187,6 +193,11 @@ RESPONSES: dict[str, Any] = {
             "status": {"enum": ["pending", "sent", "dead"]}, "attempts": _INT,
             "last_error": _STR, "created": _STR, "due": {"type": ["string", "null"]},
             "sent": {"type": ["string", "null"]}}}}}},
+    "AdminReaderData": {"type": "object", "description": "A reader's data on one site.",
+                        "properties": {"format": _STR, "email": _STR, "comments": {
+                            "type": "array", "items": _OBJ}}},
+    "AdminErased": {"type": "object", "properties": {
+        "deleted": _INT, "placeholders": _INT, "anonymized": _INT}},
     "AdminResent": {"type": "object", "properties": {"resent": _INT}},
     "AdminStats": {"type": "object", "properties": {"days": {"type": "array", "items": {
         "type": "object", "properties": {"day": _STR, "counts": _OBJ}}}}},
