@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from yorum import __version__
+from yorum.cli.backup import backup, restore
 from yorum.cli.commenters import commenter
 from yorum.cli.moderation import ban, comments, thread, words
 from yorum.cli.options import common, services_for, settings_for
@@ -440,6 +441,8 @@ def site_list(config: str | None, data_dir: str | None, as_json: bool) -> None:
 
 
 main.add_command(comments)
+main.add_command(backup)
+main.add_command(restore)
 main.add_command(thread)
 main.add_command(ban)
 main.add_command(commenter)
