@@ -54,6 +54,7 @@ def test_a_reader_gets_and_erases_their_data_through_the_mailed_link(
     alone = say(site, "My second comment", email="ann@example.org", author="Ann")
     other = say(site, "Someone else", email="bob@example.org", ip="10.0.0.3")
     with TestClient(create_app(site)) as client:
+        assert 'href="/privacy/blog"' in client.get("/t/blog", params={"uri": "/a"}).text
         form = client.get("/privacy/blog")
         assert form.status_code == 200 and 'name="email"' in form.text
         for address in ("ann@example.org", "nobody@example.org"):

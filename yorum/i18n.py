@@ -118,6 +118,7 @@ _EN: dict[str, str] = {
     "error.invalid.t": "This link is not valid. Please use the link from the latest mail.",
     "error.link_expired": "This link has expired.",
     "privacy.title": "Your data",
+    "privacy.link": "Your data on this site",
     "privacy.ask.text": (
         "To see, download or erase the comments you wrote on {site}, give the e-mail "
         "address you wrote them with. We mail a link to it, so only you can open them."
@@ -252,6 +253,7 @@ _TR: dict[str, str] = {
     "error.invalid.t": "Bu bağlantı geçerli değil. Lütfen en son postadaki bağlantıyı kullanın.",
     "error.link_expired": "Bu bağlantının süresi doldu.",
     "privacy.title": "Verileriniz",
+    "privacy.link": "Bu sitedeki verileriniz",
     "privacy.ask.text": (
         "{site} sitesinde yazdığınız yorumları görmek, indirmek ya da silmek için onları "
         "yazarken verdiğiniz e-posta adresini girin. Bağlantıyı o adrese göndeririz; "

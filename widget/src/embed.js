@@ -115,6 +115,8 @@ class Widget {
       this.news,
       this.list,
       this.more,
+      el("p", { class: "yorum-privacy" },
+        el("a", { href: `${base}/privacy/${encodeURIComponent(config.site)}`, target: "_blank", rel: "noopener" }, t("yourData"))),
       this.announcer,
     );
     followTheme(section);
