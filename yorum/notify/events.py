@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from yorum.models import Comment, NotifyEvent, NotifyMode, Site, Status, Thread
@@ -28,6 +27,7 @@ from yorum.storage import comments as comment_rows
 from yorum.storage import outbox as outbox_rows
 from yorum.storage import subscribers as subscriber_rows
 from yorum.storage import webhooks as webhook_rows
+from yorum.times import iso
 
 ASK_AGAIN_AFTER = 86400.0  # seconds before another confirmation mail to the same address
 
@@ -36,10 +36,6 @@ def server_url(settings: Settings) -> str:
     """This server's public base URL, for links in mails and webhook payloads."""
     configured = settings.server.public_url.rstrip("/")
     return configured or f"http://{settings.server.host}:{settings.server.port}"
-
-
-def iso(at: float) -> str:
-    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Notifier:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from yorum.models import OutboxMessage
 from yorum.storage import Tx
@@ -128,12 +128,6 @@ def recent(
         query = query.where(outbox.c.channel == channel)
     rows = tx.execute(query.order_by(outbox.c.id.desc()).limit(limit))
     return [_message(r) for r in rows]
-
-
-def counts(tx: Tx) -> dict[str, int]:
-    """How many messages there are of each status."""
-    rows = tx.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
-    return {status: int(n) for status, n in rows}
 
 
 def forget_sent(tx: Tx, before: float) -> int:

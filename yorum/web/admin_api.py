@@ -30,8 +30,8 @@ from yorum.models import (
     WordKind,
 )
 from yorum.moderation.queue import Action
+from yorum.times import iso
 from yorum.web.admin_schemas import REQUESTS, status_of
-from yorum.web.present import iso
 from yorum.web.responses import json_response, read_json
 from yorum.web.security import api_user, call, services
 

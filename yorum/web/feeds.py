@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from yorum.models import Comment, Site
+from yorum.times import iso
 from yorum.web import concurrency
 from yorum.web.api import query, services
-from yorum.web.present import iso
 from yorum.web.responses import respond
 
 ATOM = "http://www.w3.org/2005/Atom"

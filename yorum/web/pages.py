@@ -29,11 +29,11 @@ from yorum.errors import (
     YorumError,
 )
 from yorum.models import ClientInfo, ReportReason, Site, Sort, ThreadPage
+from yorum.times import iso
 from yorum.web import concurrency, schemas
 from yorum.web.api import client, forms, services
 from yorum.web.errors import status_of
 from yorum.web.feeds import page_url
-from yorum.web.present import iso
 from yorum.web.responses import read_body
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"

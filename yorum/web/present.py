@@ -8,8 +8,6 @@ token).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from yorum.models import (
@@ -25,25 +23,7 @@ from yorum.models import (
     VoteResult,
 )
 from yorum.settings import CommentSettings
-
-
-def iso(timestamp: float | None) -> str | None:
-    """An epoch time as ISO 8601 in UTC with milliseconds."""
-    if timestamp is None:
-        return None
-    return _iso(timestamp)
-
-
-@lru_cache(maxsize=1 << 16)
-def _iso(timestamp: float) -> str:
-    # Remembered: formatting was a sixth of an uncached thread read, and a comment's
-    # times are formatted on every read of its thread.
-    return (
-        datetime.fromtimestamp(timestamp, UTC)
-        .isoformat(timespec="milliseconds")
-        .replace("+00:00", "Z")
-    )
-
+from yorum.times import iso
 
 _TIME = {"type": "string", "format": "date-time"}
 _MAYBE_TIME = {"type": ["string", "null"], "format": "date-time"}
