@@ -12,6 +12,7 @@ from yorum.accounts import AccountService
 from yorum.admin import AdminService
 from yorum.changes import RedisChanges
 from yorum.comments import CommentService
+from yorum.imports import ImportService
 from yorum.moderation.bans import BanList
 from yorum.moderation.bayes import AdaptiveFilter
 from yorum.moderation.queue import ModerationService
@@ -50,6 +51,7 @@ class Services:
     link_actions: LinkActions  # what those links do
     webhooks: Webhooks  # each site's webhook endpoints
     readers: ReaderData  # readers' own data: export and erasure
+    imports: ImportService  # comments from other systems' exports
     changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
@@ -129,5 +131,8 @@ def build(
         link_actions=LinkActions(store, links, moderation, clock),
         webhooks=webhooks,
         readers=readers,
+        imports=ImportService(
+            store, sites, hash_ip, AvatarSeeds(install_keys.avatar), settings.comments, clock
+        ),
         changes=changes,
     )

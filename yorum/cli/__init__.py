@@ -20,6 +20,7 @@ import click
 from yorum import __version__
 from yorum.cli.backup import backup, restore
 from yorum.cli.commenters import commenter
+from yorum.cli.imports import import_command
 from yorum.cli.moderation import ban, comments, thread, words
 from yorum.cli.options import common, services_for, settings_for
 from yorum.cli.users import user
@@ -442,6 +443,7 @@ def site_list(config: str | None, data_dir: str | None, as_json: bool) -> None:
 
 main.add_command(comments)
 main.add_command(backup)
+main.add_command(import_command)
 main.add_command(restore)
 main.add_command(thread)
 main.add_command(ban)

@@ -327,3 +327,16 @@ digests = Table(
     Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
     Column("last_at", Float, nullable=False),
 )
+
+imported = Table(
+    "imported",
+    metadata,
+    # Which comment each imported record became (keyed on the source's own id), so that
+    # importing a file again changes nothing; parents named before they were seen wait here.
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(32), primary_key=True),  # the importer's name
+    Column("source_id", String(200), primary_key=True),
+    Column("comment_id", Id, ForeignKey("comments.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_source_id", String(200), nullable=True),  # a parent not yet resolved
+    Index(None, "comment_id"),
+)
