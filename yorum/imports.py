@@ -191,6 +191,8 @@ class ImportService:
             ip_hash=self.hash_ip(r.ip) if r.ip else "",
             avatar="" if deleted else self.avatar_seed(r.email, r.author),
         )
+        if r.likes or r.dislikes or r.edited_at is not None:
+            import_rows.carry_over(tx, comment.id, r.likes, r.dislikes, r.edited_at)
         waiting = r.parent if r.parent and parent is None else None
         import_rows.remember(tx, site.id, source, r.source_id, comment.id, waiting)
         thread_rows.bump(tx, thread.id)

@@ -111,3 +111,12 @@ def fix_depths(tx: Tx, site_id: str) -> int:
             )
             changed += 1
     return changed
+
+
+def carry_over(tx: Tx, comment_id: int, likes: int, dislikes: int, edited: float | None) -> None:
+    """What the source kept beyond the comment itself: its votes and when it was edited."""
+    tx.execute(
+        update(comments)
+        .where(comments.c.id == comment_id)
+        .values(likes=max(likes, 0), dislikes=max(dislikes, 0), edited_at=edited)
+    )
