@@ -12,6 +12,7 @@ from yorum.accounts import AccountService
 from yorum.admin import AdminService
 from yorum.changes import RedisChanges
 from yorum.comments import CommentService
+from yorum.imports import ImportService
 from yorum.moderation.bans import BanList
 from yorum.moderation.bayes import AdaptiveFilter
 from yorum.moderation.queue import ModerationService
@@ -48,6 +49,7 @@ class Services:
     links: Links  # the signed links of notification mails
     link_actions: LinkActions  # what those links do
     webhooks: Webhooks  # each site's webhook endpoints
+    imports: ImportService  # yorum import
     changes: RedisChanges | None = None  # announces thread changes when Redis is set up
 
     @property
@@ -123,5 +125,8 @@ def build(
         links=links,
         link_actions=LinkActions(store, links, moderation, clock),
         webhooks=webhooks,
+        imports=ImportService(
+            store, sites, hash_ip, AvatarSeeds(install_keys.avatar), settings.comments, clock
+        ),
         changes=changes,
     )

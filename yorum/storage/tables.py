@@ -325,3 +325,19 @@ digests = Table(
     Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
     Column("last_at", Float, nullable=False),
 )
+
+imported = Table(
+    "imported",
+    metadata,
+    # What ``yorum import`` brought in: each record of a source, keyed on the source's own
+    # id, so importing a file again changes nothing.
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(32), primary_key=True),  # the format: disqus, wordpress...
+    Column("source_id", String(200), primary_key=True),
+    # None: not kept (a deleted comment without replies). No foreign key: when a moderator
+    # removes the comment for good, the row stays, and a new import does not bring it back.
+    Column("comment_id", Id, nullable=True),
+    # The source id of the comment replied to, while that comment is not found yet.
+    Column("parent_source_id", String(200), nullable=True),
+    sqlite_with_rowid=False,  # the key is the whole point: no second copy of it in an index
+)

@@ -1,0 +1,493 @@
+"""The import service: writes an importer's records into a site, in batches, idempotently.
+
+``ImportService.run(site_id, records, source=..., remap=..., dry_run=...)`` reads the
+records an importer yields (``yorum.importers``) and stores them as comments:
+
+- each record is keyed on ``(site, source, source id)`` in the ``imported`` table, so a
+  record imported before is counted as "already there" and changes nothing;
+- records are written in batches, each in a transaction of its own; when the source turns
+  out broken (``BrokenInput``) the batch being read is rolled back and the report tells
+  what the batches before it imported;
+- a reply whose parent is known (stored before, or in the same batch) is stored under it;
+  one whose parent comes later is stored top-level and linked once the whole source is
+  read; one whose parent never comes stays top-level and is counted as an orphan;
+- a deleted comment is kept as a placeholder (no text, no author) when something replies
+  to it, and dropped otherwise;
+- imports skip moderation and rate limits (the comments are the publisher's own), keep
+  each record's status, dates and votes, render the text like any comment's, keep only
+  the keyed hash of an address, and shorten names past the site's limit.
+
+A dry run does all of that in one transaction and rolls it back: its report is exactly the
+real run's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from yorum import render
+from yorum.errors import Invalid
+from yorum.importers import BrokenInput, ImportedComment, Record, Skipped
+from yorum.models import Site, Status
+from yorum.privacy import AvatarSeeds, IpHasher
+from yorum.settings import CommentSettings
+from yorum.sites import SiteService
+from yorum.storage import Store, Tx
+from yorum.storage import imports as rows
+
+BATCH = 5000
+"""Records per write transaction."""
+
+EXAMPLES = 20
+"""Skipped records the report lists one by one (all are counted)."""
+
+# Column limits of the tables (yorum.storage.tables).
+_EMAIL, _WEBSITE, _URI, _TITLE, _SOURCE_ID = 254, 2048, 2048, 300, 200
+
+
+class DryRun(Exception):
+    """Raised inside a dry run's transaction to roll it back."""
+
+
+@dataclass(frozen=True)
+class Remap:
+    """How the source's thread keys become yorum's: prefix rules, then URLs to paths.
+
+    Each ``(old, new)`` rule replaces a key's leading ``old`` with ``new``; the longest
+    matching prefix wins. Then a key that is a full URL on one of the site's origins
+    becomes its path (with its query), since yorum's widget keys threads by path.
+    """
+
+    rules: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def parse(cls, maps: Iterable[str] = (), map_file: Path | None = None) -> Remap:
+        """Rules from ``OLD=NEW`` options and a file of ``OLD NEW`` lines (``#`` comments)."""
+        rules: list[tuple[str, str]] = []
+        for item in maps:
+            old, sep, new = item.partition("=")
+            if not sep or not old:
+                raise Invalid(f"--map wants OLD_PREFIX=NEW_PREFIX, not {item!r}.", field="map")
+            rules.append((old, new))
+        if map_file is not None:
+            try:
+                lines = map_file.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise Invalid(f"Cannot read {map_file}: {exc}", field="map_file") from None
+            for number, line in enumerate(lines, 1):
+                parts = line.split()
+                if not parts or parts[0].startswith("#"):
+                    continue
+                if len(parts) > 2:
+                    raise Invalid(
+                        f"{map_file}, line {number}: want 'OLD NEW', got {line.strip()!r}.",
+                        field="map_file",
+                    )
+                rules.append((parts[0], parts[1] if len(parts) == 2 else ""))
+        rules.sort(key=lambda rule: len(rule[0]), reverse=True)
+        return cls(tuple(rules))
+
+    def key(self, thread: str, site: Site) -> str:
+        """The yorum thread key for the source's ``thread`` key."""
+        for old, new in self.rules:
+            if thread.startswith(old):
+                thread = new + thread[len(old) :]
+                break
+        parts = urlsplit(thread)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            origin = f"{parts.scheme}://{parts.netloc}".lower()
+            if origin in site.origins or "*" in site.origins:
+                path = parts.path or "/"
+                return path + (f"?{parts.query}" if parts.query else "")
+        return thread
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do)."""
+
+    source: str
+    site_id: str
+    dry_run: bool
+    read: int = 0  # records the source yielded
+    imported: int = 0  # comments stored (placeholders included)
+    already_there: int = 0  # records imported before
+    orphans: int = 0  # replies whose parent was never found: stored top-level
+    threads_created: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> count
+    notes: Counter[str] = field(default_factory=Counter)  # changes made to fit limits
+    examples: list[Skipped] = field(default_factory=list)  # the first skipped records
+    broken: str = ""  # why the source could not be read to its end
+
+    def skip(self, record: Skipped) -> None:
+        """Count a record that is not imported, and keep it as an example if there is room."""
+        self.skipped[record.reason] += 1
+        if len(self.examples) < EXAMPLES:
+            self.examples.append(record)
+
+    def lines(self) -> list[str]:
+        """The report as a person reads it."""
+        verb = "would be" if self.dry_run else "were"
+        head = f"{self.source} into site {self.site_id}"
+        out = [f"Import of {head}{' (dry run: nothing was written)' if self.dry_run else ''}"]
+        out.append(f"  records read:       {self.read}")
+        out.append(f"  comments imported:  {self.imported}  ({verb} stored)")
+        out.append(f"  already there:      {self.already_there}")
+        out.append(f"  threads created:    {self.threads_created}")
+        out.append(f"  orphans:            {self.orphans}  (parent never found: top-level)")
+        out.append(f"  skipped:            {sum(self.skipped.values())}")
+        for reason, n in sorted(self.skipped.items(), key=lambda item: (-item[1], item[0])):
+            out.append(f"    {n:>8}  {reason}")
+        for note, n in sorted(self.notes.items()):
+            out.append(f"  note: {note}: {n}")
+        if self.examples:
+            out.append(f"  first skipped records (of {sum(self.skipped.values())}):")
+            for example in self.examples:
+                out.append(f"    {example.source_id or '(no id)'}: {example.reason}")
+        if self.broken:
+            out.append(f"  stopped: {self.broken}")
+            out.append("  the batches before this point were imported; run again once fixed")
+        return out
+
+
+class ImportService:
+    """Stores importers' records as a site's comments (``yorum import``)."""
+
+    def __init__(
+        self,
+        store: Store,
+        sites: SiteService,
+        hash_ip: IpHasher,
+        avatar_seed: AvatarSeeds,
+        settings: CommentSettings,
+        clock: Callable[[], float],
+    ) -> None:
+        self.store = store
+        self.sites = sites
+        self.hash_ip = hash_ip
+        self.avatar_seed = avatar_seed
+        self.settings = settings
+        self.clock = clock
+
+    def run(
+        self,
+        site_id: str,
+        records: Iterable[Record],
+        *,
+        source: str,
+        remap: Remap,
+        dry_run: bool,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportReport:
+        """Import ``records`` (from the importer named ``source``) into the site.
+
+        Never raises ``BrokenInput``: the report's ``broken`` says where reading stopped.
+        """
+        site = self.sites.get(site_id)
+        report = ImportReport(source=source, site_id=site.id, dry_run=dry_run)
+        run = _Run(self, site, source, remap, report)
+        try:
+            with self._transactions(dry_run) as batch_tx:
+                stream = iter(records)
+                while True:
+                    try:
+                        with batch_tx() as tx:
+                            more = run.batch(tx, islice(stream, BATCH))
+                    except BrokenInput as exc:
+                        report.broken = str(exc)
+                        run.forget_batch()
+                        more = False
+                    if progress is not None:
+                        progress(report.read)
+                    if not more:
+                        break
+                with batch_tx() as tx:
+                    run.finish(tx)
+                if dry_run:
+                    raise DryRun
+        except DryRun:
+            pass
+        return report
+
+    @contextmanager
+    def _transactions(self, dry_run: bool) -> Iterator[Callable[[], Any]]:
+        """A factory of batch transactions: each its own, or savepoints of one that a dry
+        run rolls back at the end."""
+        if not dry_run:
+            yield self.store.write
+            return
+        with self.store.write() as outer:
+
+            @contextmanager
+            def savepoint() -> Iterator[Tx]:
+                with outer.begin_nested():
+                    yield outer
+
+            yield savepoint
+
+
+class _Run:
+    """The state of one import while it runs: thread ids, and what awaits the end."""
+
+    def __init__(
+        self, service: ImportService, site: Site, source: str, remap: Remap, report: ImportReport
+    ) -> None:
+        self.service = service
+        self.site = site
+        self.source = source
+        self.remap = remap
+        self.report = report
+        self.threads: dict[str, int] = {}  # yorum thread key -> thread id
+        self.placeholders: list[int] = []  # deleted comments, dropped at the end if no replies
+        self._batch_report: tuple[int, int, int, int, Counter[str], Counter[str], int] | None
+        self._batch_report = None
+        self._batch_threads: list[str] = []
+        self._placeholders_before = 0
+
+    # -- one batch -------------------------------------------------------------------------
+
+    def batch(self, tx: Tx, records: Iterable[Record]) -> bool:
+        """Store up to one batch of records; False when the source is exhausted."""
+        report = self.report
+        self._batch_report = (
+            report.read,
+            report.imported,
+            report.already_there,
+            report.threads_created,
+            report.skipped.copy(),
+            report.notes.copy(),
+            len(report.examples),
+        )
+        self._batch_threads = []
+        self._placeholders_before = len(self.placeholders)
+        comments: dict[str, ImportedComment] = {}
+        seen = 0
+        for record in records:
+            seen += 1
+            report.read += 1
+            if isinstance(record, Skipped):
+                report.skip(record)
+            elif not record.source_id or len(record.source_id) > _SOURCE_ID:
+                report.skip(Skipped(record.source_id[:40], "no usable id in the source"))
+            elif record.source_id in comments:
+                report.already_there += 1
+            else:
+                comments[record.source_id] = record
+        if comments:
+            self._store(tx, comments)
+        return seen == BATCH
+
+    def forget_batch(self) -> None:
+        """Undo the counts of a batch that was rolled back."""
+        if self._batch_report is None:
+            return
+        report = self.report
+        read = report.read
+        (_, report.imported, report.already_there, report.threads_created) = self._batch_report[:4]
+        report.skipped, report.notes = self._batch_report[4], self._batch_report[5]
+        del report.examples[self._batch_report[6] :]
+        report.read = read  # what was read is still read, imported or not
+        for uri in self._batch_threads:
+            self.threads.pop(uri, None)
+        del self.placeholders[self._placeholders_before :]
+
+    def _store(self, tx: Tx, records: dict[str, ImportedComment]) -> None:
+        site, report = self.site, self.report
+        known = rows.known(tx, site.id, self.source, list(records))
+        report.already_there += len(known)
+        fresh = [r for r in records.values() if r.source_id not in known]
+        keys: dict[str, str] = {}  # source id -> thread key
+        for record in fresh:
+            key = self.remap.key(record.thread.strip(), site)
+            if not key or len(key) > _URI:
+                report.skip(Skipped(record.source_id, "no usable page address"))
+                continue
+            keys[record.source_id] = key
+        fresh = [
+            r if r.parent != r.source_id else dataclasses.replace(r, parent=None)
+            for r in fresh
+            if r.source_id in keys
+        ]
+        self._ensure_threads(tx, {keys[r.source_id]: r.title for r in fresh})
+        parents = {r.parent for r in fresh if r.parent}
+        in_batch = {r.source_id for r in fresh}
+        stored = rows.kept(tx, site.id, self.source, [p for p in parents if p not in in_batch])
+        # Waves: first what has no parent or a stored one, then replies to those, and so on;
+        # replies whose parent is nowhere yet are stored top-level and linked at the end.
+        waiting = {r.source_id: r for r in fresh}
+        while waiting:
+            wave = [
+                r
+                for r in waiting.values()
+                if not r.parent or r.parent in stored or r.parent not in waiting
+            ] or list(waiting.values())  # a cycle of replies: linked (and cut) at the end
+            comment_rows, links = [], []
+            for record in wave:
+                parent = stored.get(record.parent) if record.parent else None
+                pending = record.parent if record.parent and parent is None else None
+                comment_rows.append(self._row(record, self.threads[keys[record.source_id]], parent))
+                links.append(pending)
+            ids = rows.insert_comments(tx, comment_rows)
+            rows.remember(
+                tx,
+                [
+                    {
+                        "site_id": site.id,
+                        "source": self.source,
+                        "source_id": record.source_id,
+                        "comment_id": comment_id,
+                        "parent_source_id": pending,
+                    }
+                    for record, comment_id, pending in zip(wave, ids, links, strict=True)
+                ],
+            )
+            for record, comment_id, row in zip(wave, ids, comment_rows, strict=True):
+                stored[record.source_id] = (comment_id, row["depth"])
+                del waiting[record.source_id]
+                if record.status is Status.DELETED:
+                    self.placeholders.append(comment_id)
+            report.imported += len(wave)
+        rows.bump(tx, {self.threads[keys[r.source_id]] for r in fresh})
+
+    def _ensure_threads(self, tx: Tx, pages: dict[str, str]) -> None:
+        """Find or create the thread of each ``key -> title``; fill in missing titles."""
+        missing = [key for key in pages if key not in self.threads]
+        if not missing:
+            return
+        found = rows.threads_of(tx, self.site.id, missing)
+        titles = {}
+        for key, (thread_id, title) in found.items():
+            self.threads[key] = thread_id
+            if not title and pages[key]:
+                titles[thread_id] = self._title(pages[key])
+        rows.set_titles(tx, titles)
+        new = {key: self._title(pages[key]) for key in missing if key not in found}
+        rows.create_threads(tx, self.site.id, new, self.service.clock())
+        for key, (thread_id, _) in rows.threads_of(tx, self.site.id, list(new)).items():
+            self.threads[key] = thread_id
+            self._batch_threads.append(key)
+        self.report.threads_created += len(new)
+
+    def _title(self, title: str) -> str:
+        title = " ".join(title.split())
+        if len(title) > _TITLE:
+            self.report.notes[f"page titles shortened to {_TITLE} characters"] += 1
+            return title[: _TITLE - 1] + "…"
+        return title
+
+    def _row(
+        self, record: ImportedComment, thread_id: int, parent: tuple[int, int] | None
+    ) -> dict[str, Any]:
+        """The ``comments`` row for a record, fitted to yorum's limits."""
+        notes = self.report.notes
+        author, email, website = record.author.strip(), record.email.strip(), record.website
+        limit = self.service.settings.max_name_length
+        if len(author) > limit:
+            notes[f"author names shortened to {limit} characters"] += 1
+            author = author[: limit - 1] + "…"
+        if len(email) > _EMAIL:
+            notes["e-mail addresses over 254 characters left out"] += 1
+            email = ""
+        if len(website) > _WEBSITE:
+            notes["websites over 2048 characters left out"] += 1
+            website = ""
+        text = record.text
+        if record.status is Status.DELETED:
+            author = email = website = text = ""
+        return {
+            "thread_id": thread_id,
+            "parent_id": parent[0] if parent else None,
+            "depth": parent[1] + 1 if parent else 0,
+            "author": author,
+            "email": email,
+            "website": website,
+            "text_raw": text,
+            "text_html": render.render(text) if text else "",
+            "status": record.status.value,
+            "created_at": record.created_at,
+            "edited_at": record.edited_at,
+            "ip_hash": self.service.hash_ip(record.ip) if record.ip else "",
+            "likes": max(0, record.likes),
+            "dislikes": max(0, record.dislikes),
+            "avatar": self.service.avatar_seed(email, author),
+            "pinned": False,
+            "locked": False,
+            "hold_reason": "",
+            "notify": False,
+        }
+
+    # -- the end ---------------------------------------------------------------------------
+
+    def finish(self, tx: Tx) -> None:
+        """Link replies to parents that came after them, fix depths, count orphans, and
+        drop deleted comments nothing replies to."""
+        site_id, source = self.site.id, self.source
+        waiting = rows.pending(tx, site_id, source)
+        if waiting:
+            parents = {parent for _, parent in waiting}
+            found: dict[str, tuple[int, int]] = {}
+            names = sorted(parents)
+            for start in range(0, len(names), BATCH):
+                found.update(rows.kept(tx, site_id, source, names[start : start + BATCH]))
+            links = [(child, found[parent][0]) for child, parent in waiting if parent in found]
+            self.report.orphans += len(waiting) - len(links)
+            rows.link(tx, links)
+            rows.settle(tx, site_id, source)
+            affected = sorted(rows.thread_ids(tx, [child for child, _ in links]))
+            for start in range(0, len(affected), 500):
+                chunk = affected[start : start + 500]
+                self.report.orphans += self._fix_depths(tx, chunk)
+            rows.bump(tx, affected)
+        dropped_any = True
+        while dropped_any and self.placeholders:
+            dropped_any = False
+            for start in range(0, len(self.placeholders), BATCH):
+                chunk = self.placeholders[start : start + BATCH]
+                for source_id in rows.drop_childless(tx, site_id, source, chunk):
+                    dropped_any = True
+                    self.report.imported -= 1
+                    self.report.skip(Skipped(source_id, "deleted without replies"))
+
+    def _fix_depths(self, tx: Tx, thread_ids: list[int]) -> int:
+        """Recompute the depth of every comment of these threads; break reply cycles
+        (a source's error) by making their comments top-level. Returns how many were."""
+        tree = rows.tree(tx, thread_ids)
+        parent_of = {cid: parent for cid, parent, _ in tree}
+        children: dict[int | None, list[int]] = {}
+        for cid, parent, _ in tree:
+            children.setdefault(parent if parent in parent_of else None, []).append(cid)
+        depth: dict[int, int] = {}
+        stack = [(cid, 0) for cid in children.get(None, [])]
+        while stack:
+            cid, d = stack.pop()
+            depth[cid] = d
+            stack.extend((child, d + 1) for child in children.get(cid, []))
+        cuts: set[int] = set()
+        for cid, _, _ in tree:
+            if cid in depth:
+                continue
+            # Not reached from a top-level comment: up its parents is a cycle; cut it there.
+            walked: set[int] = set()
+            node = cid
+            while node not in walked and node not in cuts:
+                walked.add(node)
+                node = parent_of[node]  # type: ignore[assignment]
+            cuts.add(node)
+        changes: list[tuple[int, int | None, int]] = [(cid, None, 0) for cid in cuts]
+        changes += [
+            (cid, parent, depth[cid])
+            for cid, parent, old in tree
+            if cid in depth and depth[cid] != old
+        ]
+        rows.set_tree(tx, changes)
+        if cuts:  # the depths below the cuts, now that they are top-level
+            return len(cuts) + self._fix_depths(tx, thread_ids)
+        return 0

@@ -1,0 +1,217 @@
+"""Import queries: the ``imported`` table (source record -> comment), and the bulk writes
+``yorum import`` makes (threads, comments, parents resolved after the fact)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, select, update
+
+from yorum.models import Status
+from yorum.storage import Tx
+from yorum.storage.tables import comments, imported, threads
+from yorum.storage.threads import announce
+
+_INSERT_COMMENTS = comments.insert().returning(comments.c.id, sort_by_parameter_order=True)
+_KNOWN = select(imported.c.source_id).where(
+    imported.c.site_id == bindparam("site_id"),
+    imported.c.source == bindparam("source"),
+    imported.c.source_id.in_(bindparam("ids", expanding=True)),
+)
+_KEPT = (
+    select(imported.c.source_id, comments.c.id, comments.c.depth)
+    .join(comments, comments.c.id == imported.c.comment_id)
+    .where(
+        imported.c.site_id == bindparam("site_id"),
+        imported.c.source == bindparam("source"),
+        imported.c.source_id.in_(bindparam("ids", expanding=True)),
+    )
+)
+_BUMP = (
+    threads.update()
+    .where(threads.c.id == bindparam("thread_id"))
+    .values(version=threads.c.version + 1)
+)
+_SET_PARENT = (
+    update(comments)
+    .where(comments.c.id == bindparam("child"))
+    .values(parent_id=bindparam("parent"), depth=bindparam("new_depth"))
+)
+
+
+def known(tx: Tx, site_id: str, source: str, source_ids: Sequence[str]) -> set[str]:
+    """Which of these source ids were imported before (kept or not)."""
+    params = {"site_id": site_id, "source": source, "ids": list(source_ids)}
+    return set(tx.execute(_KNOWN, params).scalars())
+
+
+def kept(
+    tx: Tx, site_id: str, source: str, source_ids: Sequence[str]
+) -> dict[str, tuple[int, int]]:
+    """``source id -> (comment id, depth)`` for those of these records that are comments."""
+    params = {"site_id": site_id, "source": source, "ids": list(source_ids)}
+    return {row[0]: (row[1], row[2]) for row in tx.execute(_KEPT, params)}
+
+
+def threads_of(tx: Tx, site_id: str, uris: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """``uri -> (thread id, title)`` for those of these pages that have a thread."""
+    rows = tx.execute(
+        select(threads.c.uri, threads.c.id, threads.c.title).where(
+            threads.c.site_id == site_id, threads.c.uri.in_(list(uris))
+        )
+    )
+    return {uri: (thread_id, title) for uri, thread_id, title in rows}
+
+
+def create_threads(tx: Tx, site_id: str, pages: dict[str, str], now: float) -> None:
+    """Create a thread for each ``uri -> title`` (none of which has one yet)."""
+    rows = [
+        {
+            "site_id": site_id,
+            "uri": uri,
+            "title": title,
+            "locked": False,
+            "created_at": now,
+            "version": 0,
+        }
+        for uri, title in pages.items()
+    ]
+    if rows:
+        tx.execute(threads.insert(), rows)
+
+
+def set_titles(tx: Tx, titles: dict[int, str]) -> None:
+    """Give threads that had no title the one the source knows."""
+    if titles:
+        rows = [{"thread_id": k, "new_title": v} for k, v in titles.items()]
+        tx.execute(
+            threads.update()
+            .where(threads.c.id == bindparam("thread_id"), threads.c.title == "")
+            .values(title=bindparam("new_title")),
+            rows,
+        )
+
+
+def insert_comments(tx: Tx, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert these comments (full rows of the ``comments`` table); their ids, in order."""
+    if not rows:
+        return []
+    return list(tx.execute(_INSERT_COMMENTS, rows).scalars())
+
+
+def remember(tx: Tx, rows: list[dict[str, Any]]) -> None:
+    """Record which source record became which comment (``imported`` rows)."""
+    if rows:
+        tx.execute(imported.insert(), rows)
+
+
+def bump(tx: Tx, thread_ids: Iterable[int]) -> None:
+    """Mark threads changed, so caches and live readers see the new comments."""
+    rows = [{"thread_id": thread_id} for thread_id in thread_ids]
+    if rows:
+        tx.execute(_BUMP, rows)
+        for row in rows:
+            announce(tx, row["thread_id"])
+
+
+def pending(tx: Tx, site_id: str, source: str) -> list[tuple[int, str]]:
+    """``(comment id, parent's source id)`` of the comments whose parent was not seen yet."""
+    rows = tx.execute(
+        select(imported.c.comment_id, imported.c.parent_source_id).where(
+            imported.c.site_id == site_id,
+            imported.c.source == source,
+            imported.c.parent_source_id.is_not(None),
+        )
+    )
+    return [(comment_id, parent) for comment_id, parent in rows if comment_id is not None]
+
+
+def link(tx: Tx, links: list[tuple[int, int]]) -> None:
+    """Set ``(child, parent)`` comment ids; depths are fixed afterwards (``tree``)."""
+    if links:
+        rows = [{"child": c, "parent": p, "new_depth": 1} for c, p in links]
+        tx.execute(_SET_PARENT, rows)
+
+
+def settle(tx: Tx, site_id: str, source: str) -> None:
+    """Forget the parents still waited for: they are linked, or never came (orphans)."""
+    tx.execute(
+        update(imported)
+        .where(
+            imported.c.site_id == site_id,
+            imported.c.source == source,
+            imported.c.parent_source_id.is_not(None),
+        )
+        .values(parent_source_id=None)
+    )
+
+
+def thread_ids(tx: Tx, comment_ids: Sequence[int]) -> set[int]:
+    """The threads of these comments."""
+    found: set[int] = set()
+    for start in range(0, len(comment_ids), 5000):
+        chunk = list(comment_ids[start : start + 5000])
+        found.update(
+            tx.execute(select(comments.c.thread_id).where(comments.c.id.in_(chunk))).scalars()
+        )
+    return found
+
+
+def tree(tx: Tx, thread_ids: Sequence[int]) -> list[tuple[int, int | None, int]]:
+    """``(id, parent id, depth)`` of every comment of these threads."""
+    rows = tx.execute(
+        select(comments.c.id, comments.c.parent_id, comments.c.depth).where(
+            comments.c.thread_id.in_(list(thread_ids))
+        )
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def set_tree(tx: Tx, changes: list[tuple[int, int | None, int]]) -> None:
+    """Store ``(id, parent id, depth)`` for comments whose place in the tree changed."""
+    if changes:
+        rows = [{"child": c, "parent": p, "new_depth": d} for c, p, d in changes]
+        tx.execute(_SET_PARENT, rows)
+
+
+def drop_childless(tx: Tx, site_id: str, source: str, comment_ids: Sequence[int]) -> list[str]:
+    """Remove those of these deleted comments that no comment replies to; their source ids.
+
+    Their ``imported`` rows stay (without a comment), so a new import skips them too.
+    """
+    if not comment_ids:
+        return []
+    replied = comments.alias("replied")
+    childless = (
+        select(comments.c.id)
+        .where(
+            comments.c.id.in_(list(comment_ids)),
+            comments.c.status == Status.DELETED.value,
+            ~select(replied.c.id).where(replied.c.parent_id == comments.c.id).exists(),
+        )
+        .scalar_subquery()
+    )
+    ids = list(tx.execute(select(comments.c.id).where(comments.c.id.in_(childless))).scalars())
+    if not ids:
+        return []
+    where = (
+        imported.c.site_id == site_id,
+        imported.c.source == source,
+        imported.c.comment_id.in_(ids),
+    )
+    source_ids = list(tx.execute(select(imported.c.source_id).where(*where)).scalars())
+    tx.execute(update(imported).where(*where).values(comment_id=None))
+    tx.execute(delete(comments).where(comments.c.id.in_(ids)))
+    return source_ids
+
+
+def count(tx: Tx, site_id: str, source: str) -> int:
+    """How many records of this source were imported into this site."""
+    return int(
+        tx.execute(
+            select(func.count())
+            .select_from(imported)
+            .where(imported.c.site_id == site_id, imported.c.source == source)
+        ).scalar_one()
+    )
