@@ -43,7 +43,8 @@ def _message(rng: random.Random) -> str:
         text = escape(" ".join(_sentence(rng) for _ in range(rng.randint(1, 3))))
         roll = rng.random()
         if roll < 0.1:
-            text += ' See <a href="https://example.org/ref/%d">this</a>.' % rng.randint(1, 999)
+            ref = rng.randint(1, 999)
+            text += f' See <a href="https://example.org/ref/{ref}">this</a>.'
         elif roll < 0.2:
             text = "<b>" + text + "</b>"
         elif roll < 0.25:

@@ -23,9 +23,14 @@ real run's.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import multiprocessing
+import os
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -189,32 +194,37 @@ class ImportService:
     ) -> ImportReport:
         """Import ``records`` (from the importer named ``source``) into the site.
 
-        Never raises ``BrokenInput``: the report's ``broken`` says where reading stopped.
+        ``progress`` is called with the number of records read after each batch. Never
+        raises ``BrokenInput``: the report's ``broken`` says where reading stopped.
         """
         site = self.sites.get(site_id)
         report = ImportReport(source=source, site_id=site.id, dry_run=dry_run)
         run = _Run(self, site, source, remap, report)
-        try:
+        # While one batch is stored, the next is read and its texts rendered (by worker
+        # processes once the import proves big): the three overlap.
+        with Renderer() as renderer, contextlib.suppress(DryRun):
             with self._transactions(dry_run) as batch_tx:
-                stream = iter(records)
-                while True:
-                    try:
-                        with batch_tx() as tx:
-                            more = run.batch(tx, islice(stream, BATCH))
-                    except BrokenInput as exc:
-                        report.broken = str(exc)
-                        run.forget_batch()
-                        more = False
+                waiting: _Batch | None = None
+                try:
+                    for batch in run.read(iter(records)):
+                        batch.html = renderer.submit(run.texts(batch))
+                        if waiting is not None:
+                            with batch_tx() as tx:
+                                run.store(tx, waiting)
+                            if progress is not None:
+                                progress(report.read)
+                        waiting = batch
+                except BrokenInput as exc:
+                    report.broken = str(exc)
+                if waiting is not None:
+                    with batch_tx() as tx:
+                        run.store(tx, waiting)
                     if progress is not None:
                         progress(report.read)
-                    if not more:
-                        break
                 with batch_tx() as tx:
                     run.finish(tx)
                 if dry_run:
                     raise DryRun
-        except DryRun:
-            pass
         return report
 
     @contextmanager
@@ -234,6 +244,58 @@ class ImportService:
             yield savepoint
 
 
+def _render_all(texts: list[str]) -> list[str]:
+    """Sanitized HTML for each Markdown text ("" for "")."""
+    return [render.render(text) if text else "" for text in texts]
+
+
+class Renderer:
+    """Renders batches of texts: in this process for the first batch, then in worker
+    processes, so a big import renders while it parses and stores."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._batches = 0
+        self._workers = max(1, min(4, (os.cpu_count() or 2) - 1))
+
+    def submit(self, texts: list[str]) -> Callable[[], list[str]]:
+        """Start rendering ``texts``; returns what waits for (and gives) the results."""
+        self._batches += 1
+        if self._batches == 1:
+            done = _render_all(texts)
+            return lambda: done
+        if self._pool is None:
+            # Forked workers start at once and need nothing of the parent but the renderer;
+            # where fork is unsafe or missing (macOS, Windows) they start afresh.
+            method = "fork" if sys.platform == "linux" else "spawn"
+            context = multiprocessing.get_context(method)
+            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
+        size = -(-len(texts) // self._workers) or 1
+        futures = [
+            self._pool.submit(_render_all, texts[i : i + size]) for i in range(0, len(texts), size)
+        ]
+        return lambda: [html for future in futures for html in future.result()]
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
+@dataclass
+class _Batch:
+    """Records read together and stored in one transaction."""
+
+    comments: dict[str, ImportedComment]  # by source id
+    read: int  # records read, skipped ones included
+    skipped: list[Skipped]
+    duplicates: int  # records repeated in the batch
+    known: set[str]  # source ids imported before (as the batch was read)
+    html: Callable[[], list[str]] = lambda: []  # the rendered texts, in order of ``comments``
+
+
 class _Run:
     """The state of one import while it runs: thread ids, and what awaits the end."""
 
@@ -246,76 +308,71 @@ class _Run:
         self.remap = remap
         self.report = report
         self.threads: dict[str, int] = {}  # yorum thread key -> thread id
+        self.keys: dict[str, str] = {}  # the source's thread key -> yorum's
+        self.ip_hashes: dict[str, str] = {}
         self.placeholders: list[int] = []  # deleted comments, dropped at the end if no replies
-        self._batch_report: tuple[int, int, int, int, Counter[str], Counter[str], int] | None
-        self._batch_report = None
-        self._batch_threads: list[str] = []
-        self._placeholders_before = 0
 
-    # -- one batch -------------------------------------------------------------------------
+    # -- reading ---------------------------------------------------------------------------
 
-    def batch(self, tx: Tx, records: Iterable[Record]) -> bool:
-        """Store up to one batch of records; False when the source is exhausted."""
-        report = self.report
-        self._batch_report = (
-            report.read,
-            report.imported,
-            report.already_there,
-            report.threads_created,
-            report.skipped.copy(),
-            report.notes.copy(),
-            len(report.examples),
-        )
-        self._batch_threads = []
-        self._placeholders_before = len(self.placeholders)
-        comments: dict[str, ImportedComment] = {}
-        seen = 0
-        for record in records:
-            seen += 1
-            report.read += 1
-            if isinstance(record, Skipped):
-                report.skip(record)
-            elif not record.source_id or len(record.source_id) > _SOURCE_ID:
-                report.skip(Skipped(record.source_id[:40], "no usable id in the source"))
-            elif record.source_id in comments:
-                report.already_there += 1
-            else:
-                comments[record.source_id] = record
-        if comments:
-            self._store(tx, comments)
-        return seen == BATCH
+    def read(self, stream: Iterator[Record]) -> Iterator[_Batch]:
+        """The records in batches; raises the source's ``BrokenInput`` where it breaks."""
+        while True:
+            comments: dict[str, ImportedComment] = {}
+            skipped: list[Skipped] = []
+            read = duplicates = 0
+            for record in islice(stream, BATCH):
+                read += 1
+                if isinstance(record, Skipped):
+                    skipped.append(record)
+                elif not record.source_id or len(record.source_id) > _SOURCE_ID:
+                    skipped.append(Skipped(record.source_id[:40], "no usable id in the source"))
+                elif record.source_id in comments:
+                    duplicates += 1
+                else:
+                    comments[record.source_id] = record
+            if not read:
+                return
+            with self.service.store.read() as tx:
+                known = rows.known(tx, self.site.id, self.source, list(comments))
+            yield _Batch(comments, read, skipped, duplicates, known)
+            if read < BATCH:
+                return
 
-    def forget_batch(self) -> None:
-        """Undo the counts of a batch that was rolled back."""
-        if self._batch_report is None:
-            return
-        report = self.report
-        read = report.read
-        (_, report.imported, report.already_there, report.threads_created) = self._batch_report[:4]
-        report.skipped, report.notes = self._batch_report[4], self._batch_report[5]
-        del report.examples[self._batch_report[6] :]
-        report.read = read  # what was read is still read, imported or not
-        for uri in self._batch_threads:
-            self.threads.pop(uri, None)
-        del self.placeholders[self._placeholders_before :]
+    def texts(self, batch: _Batch) -> list[str]:
+        """What to render of a batch: the texts of the comments not imported before."""
+        return [
+            "" if c.status is Status.DELETED or c.source_id in batch.known else c.text
+            for c in batch.comments.values()
+        ]
 
-    def _store(self, tx: Tx, records: dict[str, ImportedComment]) -> None:
+    # -- storing ---------------------------------------------------------------------------
+
+    def store(self, tx: Tx, batch: _Batch) -> None:
+        """Store a batch's comments (those not imported before) and count the rest."""
         site, report = self.site, self.report
-        known = rows.known(tx, site.id, self.source, list(records))
+        rows.prepare(tx)
+        report.read += batch.read
+        report.already_there += batch.duplicates
+        for skipped in batch.skipped:
+            report.skip(skipped)
+        html = dict(zip(batch.comments, batch.html(), strict=True))
+        known = rows.known(tx, site.id, self.source, list(batch.comments))
         report.already_there += len(known)
-        fresh = [r for r in records.values() if r.source_id not in known]
         keys: dict[str, str] = {}  # source id -> thread key
-        for record in fresh:
-            key = self.remap.key(record.thread.strip(), site)
+        fresh = []
+        for record in batch.comments.values():
+            if record.source_id in known:
+                continue
+            key = self._key(record.thread)
             if not key or len(key) > _URI:
                 report.skip(Skipped(record.source_id, "no usable page address"))
                 continue
             keys[record.source_id] = key
-        fresh = [
-            r if r.parent != r.source_id else dataclasses.replace(r, parent=None)
-            for r in fresh
-            if r.source_id in keys
-        ]
+            if record.parent == record.source_id:
+                record = dataclasses.replace(record, parent=None)
+            if record.source_id in batch.known:  # not rendered: it was there as we read
+                html[record.source_id] = _render_all([record.text])[0]
+            fresh.append(record)
         self._ensure_threads(tx, {keys[r.source_id]: r.title for r in fresh})
         parents = {r.parent for r in fresh if r.parent}
         in_batch = {r.source_id for r in fresh}
@@ -329,33 +386,47 @@ class _Run:
                 for r in waiting.values()
                 if not r.parent or r.parent in stored or r.parent not in waiting
             ] or list(waiting.values())  # a cycle of replies: linked (and cut) at the end
-            comment_rows, links = [], []
-            for record in wave:
+            ids = rows.allocate_ids(tx, len(wave))
+            comment_rows, imported_rows = [], []
+            for record, comment_id in zip(wave, ids, strict=True):
                 parent = stored.get(record.parent) if record.parent else None
-                pending = record.parent if record.parent and parent is None else None
-                comment_rows.append(self._row(record, self.threads[keys[record.source_id]], parent))
-                links.append(pending)
-            ids = rows.insert_comments(tx, comment_rows)
-            rows.remember(
-                tx,
-                [
+                row = self._row(record, self.threads[keys[record.source_id]], parent)
+                row["id"] = comment_id
+                row["text_html"] = html[record.source_id] if row["text_raw"] else ""
+                comment_rows.append(row)
+                imported_rows.append(
                     {
                         "site_id": site.id,
                         "source": self.source,
                         "source_id": record.source_id,
                         "comment_id": comment_id,
-                        "parent_source_id": pending,
+                        "parent_source_id": record.parent if record.parent and not parent else None,
                     }
-                    for record, comment_id, pending in zip(wave, ids, links, strict=True)
-                ],
-            )
-            for record, comment_id, row in zip(wave, ids, comment_rows, strict=True):
+                )
                 stored[record.source_id] = (comment_id, row["depth"])
                 del waiting[record.source_id]
                 if record.status is Status.DELETED:
                     self.placeholders.append(comment_id)
+            rows.insert_comments(tx, comment_rows)
+            rows.remember(tx, imported_rows)
             report.imported += len(wave)
         rows.bump(tx, {self.threads[keys[r.source_id]] for r in fresh})
+
+    def _key(self, thread: str) -> str:
+        key = self.keys.get(thread)
+        if key is None:
+            key = self.keys[thread] = self.remap.key(thread.strip(), self.site)
+        return key
+
+    def _ip_hash(self, ip: str) -> str:
+        if not ip:
+            return ""
+        hashed = self.ip_hashes.get(ip)
+        if hashed is None:
+            if len(self.ip_hashes) > 10_000:
+                self.ip_hashes.clear()
+            hashed = self.ip_hashes[ip] = self.service.hash_ip(ip)
+        return hashed
 
     def _ensure_threads(self, tx: Tx, pages: dict[str, str]) -> None:
         """Find or create the thread of each ``key -> title``; fill in missing titles."""
@@ -373,7 +444,6 @@ class _Run:
         rows.create_threads(tx, self.site.id, new, self.service.clock())
         for key, (thread_id, _) in rows.threads_of(tx, self.site.id, list(new)).items():
             self.threads[key] = thread_id
-            self._batch_threads.append(key)
         self.report.threads_created += len(new)
 
     def _title(self, title: str) -> str:
@@ -386,7 +456,7 @@ class _Run:
     def _row(
         self, record: ImportedComment, thread_id: int, parent: tuple[int, int] | None
     ) -> dict[str, Any]:
-        """The ``comments`` row for a record, fitted to yorum's limits."""
+        """The ``comments`` row for a record (all but id and HTML), fitted to the limits."""
         notes = self.report.notes
         author, email, website = record.author.strip(), record.email.strip(), record.website
         limit = self.service.settings.max_name_length
@@ -410,11 +480,10 @@ class _Run:
             "email": email,
             "website": website,
             "text_raw": text,
-            "text_html": render.render(text) if text else "",
             "status": record.status.value,
             "created_at": record.created_at,
             "edited_at": record.edited_at,
-            "ip_hash": self.service.hash_ip(record.ip) if record.ip else "",
+            "ip_hash": self._ip_hash(record.ip),
             "likes": max(0, record.likes),
             "dislikes": max(0, record.dislikes),
             "avatar": self.service.avatar_seed(email, author),

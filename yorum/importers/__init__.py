@@ -68,6 +68,9 @@ class BrokenInput(Invalid):
 
     code = "broken_input"
 
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="file")
+
 
 class Importer(Protocol):
     """Reads one format."""
