@@ -105,7 +105,7 @@ def generate(path: Path, comments: int, threads: int, seed: int = 1) -> None:
         out.write("</disqus>\n")
 
 
-def run(comments: int, threads: int, workdir: Path) -> dict[str, float]:
+def run(comments: int, threads: int, workdir: Path) -> dict[str, float | bool]:
     """Generate (in a child process), import, and return the figures."""
     from yorum.importers import load
     from yorum.imports import Remap
@@ -126,6 +126,7 @@ def run(comments: int, threads: int, workdir: Path) -> dict[str, float]:
     services = build(settings)
     site = services.sites.ensure_default()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    generator = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     with export.open("rb") as source:
         report = services.imports.run(
@@ -137,7 +138,8 @@ def run(comments: int, threads: int, workdir: Path) -> dict[str, float]:
         )
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    services.close()
+    services.close()  # the render workers are gone by now, so their peak is counted:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if report.broken or report.read != comments:
         raise SystemExit("\n".join(report.lines()))
     return {
@@ -149,6 +151,9 @@ def run(comments: int, threads: int, workdir: Path) -> dict[str, float]:
         "peak_rss_mib": peak / 1024,
         "rss_before_mib": before / 1024,
         "file_mib": export.stat().st_size / 2**20,
+        # The largest child's peak: a render worker's, unless the generator's was larger.
+        "workers_mib": children / 1024,
+        "workers_bound": children <= generator,
     }
 
 
@@ -168,7 +173,8 @@ def main() -> None:
         f"({figures['file_mib']:.0f} MiB of XML): imported {figures['imported']:,.0f} in "
         f"{figures['seconds']:.1f} s ({figures['per_second']:,.0f}/s), "
         f"peak RSS {figures['peak_rss_mib']:.0f} MiB "
-        f"({figures['rss_before_mib']:.0f} MiB before the import)"
+        f"({figures['rss_before_mib']:.0f} MiB before the import; render workers "
+        f"{'≤' if figures['workers_bound'] else ''}{figures['workers_mib']:.0f} MiB)"
     )
 
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 from sqlalchemy import select
 
+import yorum.cli.imports
 import yorum.imports
+from yorum.cli import main
 from yorum.errors import Invalid, UnknownSite
 from yorum.importers import BrokenInput, ImportedComment, Record, load
 from yorum.imports import ImportReport, Remap
@@ -309,3 +315,83 @@ def test_bad_remap_rules_are_refused(
 def test_a_missing_map_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(Invalid, match="Cannot read"):
         Remap.parse([], tmp_path / "nope.txt")
+
+
+# -- the command line --------------------------------------------------------------------
+
+
+def cli(tmp_path: Path, *args: str) -> Result:
+    env = {"YORUM_DATA_DIR": str(tmp_path / "data")}
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def test_the_command_imports_reports_and_is_idempotent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yorum.cli.imports, "PLAIN_EVERY", 0.0)
+    assert (
+        cli(tmp_path, "site", "add", "blog", "--origin", "https://blog.example.org").exit_code == 0
+    )
+    export = str(DATA / "disqus.xml")
+    dry = cli(tmp_path, "import", "disqus", export, "--site", "blog", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "(dry run: nothing was written)" in dry.stdout
+    assert "comments imported:  10  (would be stored)" in dry.stdout
+    assert "read 15 records (100% of the file)" in dry.stderr  # plain progress, no terminal
+    first = cli(
+        tmp_path, "import", "disqus", export, "--site", "blog",
+        "--map", "https://old-blog.example.com/=https://blog.example.org/",
+    )  # fmt: skip
+    assert first.exit_code == 0, first.output
+    assert "comments imported:  10  (were stored)" in first.stdout
+    assert "9006: deleted without replies" in first.stdout
+    again = cli(tmp_path, "import", "disqus", export, "--site", "blog")
+    assert "comments imported:  0" in again.stdout and "already there:      11" in again.stdout
+    listed = cli(tmp_path, "comments", "pending", "--site", "blog")
+    assert "Waiting for a moderator." in listed.stdout
+
+
+def test_the_command_exits_1_on_a_broken_file_after_reporting(tmp_path: Path) -> None:
+    assert cli(tmp_path, "site", "add", "blog").exit_code == 0
+    result = cli(
+        tmp_path, "import", "wordpress", str(DATA / "wordpress_truncated.xml"), "--site", "blog"
+    )
+    assert result.exit_code == 1
+    assert "stopped: The WordPress export breaks off or is malformed" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["import", "nope", str(DATA / "disqus.xml"), "--site", "blog"], 2,
+         "No importer for 'nope'"),
+        (["import", "disqus", str(DATA / "disqus.xml"), "--site", "elsewhere"], 1, "no site"),
+        (["import", "disqus", str(DATA / "disqus.xml"), "--site", "blog", "--map", "x"], 1,
+         "--map wants OLD_PREFIX=NEW_PREFIX"),
+    ],
+)  # fmt: skip
+def test_the_command_refuses_what_it_cannot_do(
+    tmp_path: Path, args: list[str], code: int, message: str
+) -> None:
+    assert cli(tmp_path, "site", "add", "blog").exit_code == 0
+    result = cli(tmp_path, *args)
+    assert result.exit_code == code and message in result.output
+
+
+# -- the benchmark -----------------------------------------------------------------------
+
+
+def test_the_benchmark_script_runs_scaled_down() -> None:
+    script = Path(__file__).resolve().parents[2] / "bench" / "import_disqus.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--comments", "20000", "--threads", "400"],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(
+        r"20,000 comments in 400 threads \(\d+ MiB of XML\): imported 19,\d{3} in [\d.]+ s "
+        r"\([\d,]+/s\), peak RSS \d+ MiB \(\d+ MiB before the import; render workers ≤?\d+ MiB\)\n",
+        result.stdout,
+    ), result.stdout
