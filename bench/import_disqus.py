@@ -9,7 +9,8 @@ peak resident memory (``resource.getrusage``)::
 
 The export looks like a real one: threads first, then posts in time order across threads;
 about a third are replies (a few of them listed before their parent), 1% deleted, 1% spam;
-messages of one to three paragraphs, some with emphasis, links and quotes.
+messages of one to three paragraphs, a quarter of them with a link, emphasis, a quote or a
+line break.
 """
 
 from __future__ import annotations
@@ -38,19 +39,25 @@ def _sentence(rng: random.Random) -> str:
 
 
 def _message(rng: random.Random) -> str:
-    paragraphs = []
-    for _ in range(rng.choice((1, 1, 2, 3))):
-        text = escape(" ".join(_sentence(rng) for _ in range(rng.randint(1, 3))))
-        roll = rng.random()
-        if roll < 0.1:
-            ref = rng.randint(1, 999)
-            text += f' See <a href="https://example.org/ref/{ref}">this</a>.'
-        elif roll < 0.2:
-            text = "<b>" + text + "</b>"
-        elif roll < 0.25:
-            text = "<blockquote>" + text + "</blockquote>"
-        paragraphs.append(f"<p>{text}</p>")
-    return "".join(paragraphs)
+    """One to three paragraphs; a quarter of messages have a link, emphasis, a quote or a
+    line break in one of them (what yorum then renders with its full Markdown pipeline)."""
+    paragraphs = [
+        escape(" ".join(_sentence(rng) for _ in range(rng.randint(1, 3))))
+        for _ in range(rng.choice((1, 1, 2, 3)))
+    ]
+    which = rng.randrange(len(paragraphs))
+    roll = rng.random()
+    if roll < 0.10:
+        paragraphs[which] += (
+            f' See <a href="https://example.org/ref/{rng.randint(1, 999)}">this</a>.'
+        )
+    elif roll < 0.15:
+        paragraphs[which] = "<b>" + paragraphs[which] + "</b>"
+    elif roll < 0.20:
+        paragraphs[which] = "<blockquote>" + paragraphs[which] + "</blockquote>"
+    elif roll < 0.25:
+        paragraphs[which] = paragraphs[which].replace(". ", ".<br>", 1)
+    return "".join(f"<p>{text}</p>" for text in paragraphs)
 
 
 def generate(path: Path, comments: int, threads: int, seed: int = 1) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, select, text, update
 
 from yorum.models import Status
 from yorum.storage import Tx
@@ -125,16 +125,28 @@ def allocate_ids(tx: Tx, n: int) -> list[int]:
     )
 
 
+def _bulk_insert(tx: Tx, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows with the driver's own executemany: a million rows spend seconds less
+    than through SQLAlchemy's per-row parameter processing, which these plain values
+    (str, int, float, bool, None) do not need."""
+    if not rows:
+        return
+    compiled = table.insert().compile(dialect=tx.dialect, column_keys=list(rows[0]))
+    if compiled.positional:
+        order = compiled.positiontup or []
+        tx.exec_driver_sql(str(compiled), [tuple(row[key] for key in order) for row in rows])
+    else:
+        tx.exec_driver_sql(str(compiled), rows)
+
+
 def insert_comments(tx: Tx, rows: list[dict[str, Any]]) -> None:
     """Insert these comments: full rows of the ``comments`` table, ids included."""
-    if rows:
-        tx.execute(comments.insert(), rows)
+    _bulk_insert(tx, comments, rows)
 
 
 def remember(tx: Tx, rows: list[dict[str, Any]]) -> None:
     """Record which source record became which comment (``imported`` rows)."""
-    if rows:
-        tx.execute(imported.insert(), rows)
+    _bulk_insert(tx, imported, rows)
 
 
 def bump(tx: Tx, thread_ids: Iterable[int]) -> None:
