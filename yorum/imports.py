@@ -34,6 +34,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -206,7 +207,7 @@ class ImportService:
             with self._transactions(dry_run) as batch_tx:
                 waiting: _Batch | None = None
                 try:
-                    for batch in run.read(iter(records)):
+                    for batch in run.read(_read_apart(records)):
                         batch.html = renderer.submit(run.texts(batch))
                         if waiting is not None:
                             with batch_tx() as tx:
@@ -242,6 +243,63 @@ class ImportService:
                     yield outer
 
             yield savepoint
+
+
+def _read_apart(records: Iterable[Record]) -> Iterator[Record]:
+    """The records, read in a forked process of their own where there is fork (Linux).
+
+    Parsing a big export costs as much as storing it; apart, the two run side by side.
+    The reader hands over lists of records through a pipe (which blocks it when the
+    service falls behind), and the source's ``BrokenInput`` after the records before it.
+    """
+    if sys.platform != "linux":
+        yield from records
+        return
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    reader = context.Process(target=_pump, args=(records, send), daemon=True)
+    reader.start()
+    send.close()
+    try:
+        while True:
+            try:
+                kind, payload = receive.recv()
+            except EOFError:
+                raise RuntimeError("The process reading the file ended unexpectedly.") from None
+            if kind == "records":
+                yield from payload
+            elif kind == "broken":
+                raise BrokenInput(payload)
+            elif kind == "failed":
+                raise payload
+            else:
+                return
+    finally:
+        receive.close()
+        if reader.is_alive():
+            reader.kill()
+        reader.join()
+
+
+def _pump(records: Iterable[Record], send: Connection) -> None:
+    """In the reading process: send the records in lists, then how the source ended."""
+    chunk: list[Record] = []
+    try:
+        for record in records:
+            chunk.append(record)
+            if len(chunk) >= BATCH:
+                send.send(("records", chunk))
+                chunk = []
+        send.send(("records", chunk))
+        send.send(("end", None))
+    except BrokenInput as exc:
+        send.send(("records", chunk))
+        send.send(("broken", exc.message))
+    except Exception as exc:  # a bug or an I/O error: raised again where the import runs
+        send.send(("records", chunk))
+        send.send(("failed", exc))
+    finally:
+        send.close()
 
 
 def _render_all(texts: list[str]) -> list[str]:
