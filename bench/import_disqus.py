@@ -3,7 +3,8 @@
 Generates a Disqus export of COMMENTS posts in THREADS threads (in a child process, so its
 memory is not counted), then imports it into a fresh SQLite database in this process
 through the same code ``yorum import`` runs, and prints the wall time, the rate and the
-peak resident memory (``resource.getrusage``)::
+peak resident memory (``resource.getrusage``) of this process and of the largest of its
+child processes (the one that reads the file, and those that render)::
 
     .venv/bin/python bench/import_disqus.py --comments 1000000 --threads 20000
 
@@ -145,7 +146,7 @@ def run(comments: int, threads: int, workdir: Path) -> dict[str, float | bool]:
         )
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    services.close()  # the render workers are gone by now, so their peak is counted:
+    services.close()  # the reader and render workers are gone, so their peaks are counted:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if report.broken or report.read != comments:
         raise SystemExit("\n".join(report.lines()))
@@ -158,7 +159,8 @@ def run(comments: int, threads: int, workdir: Path) -> dict[str, float | bool]:
         "peak_rss_mib": peak / 1024,
         "rss_before_mib": before / 1024,
         "file_mib": export.stat().st_size / 2**20,
-        # The largest child's peak: a render worker's, unless the generator's was larger.
+        # The largest child's peak: the reader's or a render worker's, unless the
+        # generator's was larger (then it is a bound).
         "workers_mib": children / 1024,
         "workers_bound": children <= generator,
     }
@@ -180,7 +182,7 @@ def main() -> None:
         f"({figures['file_mib']:.0f} MiB of XML): imported {figures['imported']:,.0f} in "
         f"{figures['seconds']:.1f} s ({figures['per_second']:,.0f}/s), "
         f"peak RSS {figures['peak_rss_mib']:.0f} MiB "
-        f"({figures['rss_before_mib']:.0f} MiB before the import; render workers "
+        f"({figures['rss_before_mib']:.0f} MiB before the import; largest child process "
         f"{'≤' if figures['workers_bound'] else ''}{figures['workers_mib']:.0f} MiB)"
     )
 
