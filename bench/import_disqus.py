@@ -116,7 +116,7 @@ def generate(path: Path, comments: int, threads: int, seed: int = 1) -> None:
 def run(comments: int, threads: int, workdir: Path) -> dict[str, float | bool]:
     """Generate (in a child process), import, and return the figures."""
     from yorum.importers import load
-    from yorum.imports import Remap
+    from yorum.remap import Remap
     from yorum.services import build
     from yorum.settings import Settings, with_overrides
 

@@ -25,25 +25,18 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import multiprocessing
-import os
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
-from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from yorum import render
-from yorum.errors import Invalid
+from yorum.import_workers import Renderer, read_apart, render_all
 from yorum.importers import BrokenInput, ImportedComment, Record, Skipped
 from yorum.models import Site, Status
 from yorum.privacy import AvatarSeeds, IpHasher
+from yorum.remap import Remap
 from yorum.settings import CommentSettings
 from yorum.sites import SiteService
 from yorum.storage import Store, Tx
@@ -61,59 +54,6 @@ _EMAIL, _WEBSITE, _URI, _TITLE, _SOURCE_ID = 254, 2048, 2048, 300, 200
 
 class DryRun(Exception):
     """Raised inside a dry run's transaction to roll it back."""
-
-
-@dataclass(frozen=True)
-class Remap:
-    """How the source's thread keys become yorum's: prefix rules, then URLs to paths.
-
-    Each ``(old, new)`` rule replaces a key's leading ``old`` with ``new``; the longest
-    matching prefix wins. Then a key that is a full URL on one of the site's origins
-    becomes its path (with its query), since yorum's widget keys threads by path.
-    """
-
-    rules: tuple[tuple[str, str], ...] = ()
-
-    @classmethod
-    def parse(cls, maps: Iterable[str] = (), map_file: Path | None = None) -> Remap:
-        """Rules from ``OLD=NEW`` options and a file of ``OLD NEW`` lines (``#`` comments)."""
-        rules: list[tuple[str, str]] = []
-        for item in maps:
-            old, sep, new = item.partition("=")
-            if not sep or not old:
-                raise Invalid(f"--map wants OLD_PREFIX=NEW_PREFIX, not {item!r}.", field="map")
-            rules.append((old, new))
-        if map_file is not None:
-            try:
-                lines = map_file.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError) as exc:
-                raise Invalid(f"Cannot read {map_file}: {exc}", field="map_file") from None
-            for number, line in enumerate(lines, 1):
-                parts = line.split()
-                if not parts or parts[0].startswith("#"):
-                    continue
-                if len(parts) > 2:
-                    raise Invalid(
-                        f"{map_file}, line {number}: want 'OLD NEW', got {line.strip()!r}.",
-                        field="map_file",
-                    )
-                rules.append((parts[0], parts[1] if len(parts) == 2 else ""))
-        rules.sort(key=lambda rule: len(rule[0]), reverse=True)
-        return cls(tuple(rules))
-
-    def key(self, thread: str, site: Site) -> str:
-        """The yorum thread key for the source's ``thread`` key."""
-        for old, new in self.rules:
-            if thread.startswith(old):
-                thread = new + thread[len(old) :]
-                break
-        parts = urlsplit(thread)
-        if parts.scheme in ("http", "https") and parts.netloc:
-            origin = f"{parts.scheme}://{parts.netloc}".lower()
-            if origin in site.origins or "*" in site.origins:
-                path = parts.path or "/"
-                return path + (f"?{parts.query}" if parts.query else "")
-        return thread
 
 
 @dataclass
@@ -207,7 +147,7 @@ class ImportService:
             with self._transactions(dry_run) as batch_tx:
                 waiting: _Batch | None = None
                 try:
-                    for batch in run.read(_read_apart(records)):
+                    for batch in run.read(read_apart(records)):
                         batch.html = renderer.submit(run.texts(batch))
                         if waiting is not None:
                             with batch_tx() as tx:
@@ -243,103 +183,6 @@ class ImportService:
                     yield outer
 
             yield savepoint
-
-
-def _read_apart(records: Iterable[Record]) -> Iterator[Record]:
-    """The records, read in a forked process of their own where there is fork (Linux).
-
-    Parsing a big export costs as much as storing it; apart, the two run side by side.
-    The reader hands over lists of records through a pipe (which blocks it when the
-    service falls behind), and the source's ``BrokenInput`` after the records before it.
-    """
-    if sys.platform != "linux":
-        yield from records
-        return
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    reader = context.Process(target=_pump, args=(records, send), daemon=True)
-    reader.start()
-    send.close()
-    try:
-        while True:
-            try:
-                kind, payload = receive.recv()
-            except EOFError:
-                raise RuntimeError("The process reading the file ended unexpectedly.") from None
-            if kind == "records":
-                yield from payload
-            elif kind == "broken":
-                raise BrokenInput(payload)
-            elif kind == "failed":
-                raise payload
-            else:
-                return
-    finally:
-        receive.close()
-        if reader.is_alive():
-            reader.kill()
-        reader.join()
-
-
-def _pump(records: Iterable[Record], send: Connection) -> None:
-    """In the reading process: send the records in lists, then how the source ended."""
-    chunk: list[Record] = []
-    try:
-        for record in records:
-            chunk.append(record)
-            if len(chunk) >= BATCH:
-                send.send(("records", chunk))
-                chunk = []
-        send.send(("records", chunk))
-        send.send(("end", None))
-    except BrokenInput as exc:
-        send.send(("records", chunk))
-        send.send(("broken", exc.message))
-    except Exception as exc:  # a bug or an I/O error: raised again where the import runs
-        send.send(("records", chunk))
-        send.send(("failed", exc))
-    finally:
-        send.close()
-
-
-def _render_all(texts: list[str]) -> list[str]:
-    """Sanitized HTML for each Markdown text ("" for "")."""
-    return [render.render(text) if text else "" for text in texts]
-
-
-class Renderer:
-    """Renders batches of texts: in this process for the first batch, then in worker
-    processes, so a big import renders while it parses and stores."""
-
-    def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        self._batches = 0
-        self._workers = max(1, min(4, (os.cpu_count() or 2) - 1))
-
-    def submit(self, texts: list[str]) -> Callable[[], list[str]]:
-        """Start rendering ``texts``; returns what waits for (and gives) the results."""
-        self._batches += 1
-        if self._batches == 1:
-            done = _render_all(texts)
-            return lambda: done
-        if self._pool is None:
-            # Forked workers start at once and need nothing of the parent but the renderer;
-            # where fork is unsafe or missing (macOS, Windows) they start afresh.
-            method = "fork" if sys.platform == "linux" else "spawn"
-            context = multiprocessing.get_context(method)
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
-        size = -(-len(texts) // self._workers) or 1
-        futures = [
-            self._pool.submit(_render_all, texts[i : i + size]) for i in range(0, len(texts), size)
-        ]
-        return lambda: [html for future in futures for html in future.result()]
-
-    def __enter__(self) -> Renderer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
 
 
 @dataclass
@@ -429,7 +272,7 @@ class _Run:
             if record.parent == record.source_id:
                 record = dataclasses.replace(record, parent=None)
             if record.source_id in batch.known:  # not rendered: it was there as we read
-                html[record.source_id] = _render_all([record.text])[0]
+                html[record.source_id] = render_all([record.text])[0]
             fresh.append(record)
         self._ensure_threads(tx, {keys[r.source_id]: r.title for r in fresh})
         parents = {r.parent for r in fresh if r.parent}

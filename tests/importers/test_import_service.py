@@ -19,8 +19,9 @@ import yorum.imports
 from yorum.cli import main
 from yorum.errors import Invalid, UnknownSite
 from yorum.importers import BrokenInput, ImportedComment, Record, load
-from yorum.imports import ImportReport, Remap
+from yorum.imports import ImportReport
 from yorum.models import Policy, Site, Status
+from yorum.remap import Remap
 from yorum.services import Services
 from yorum.storage.tables import comments, imported, threads
 

@@ -18,7 +18,8 @@ import click
 from yorum.cli.options import common, services_for, settings_for
 from yorum.errors import YorumError
 from yorum.importers import Importer, load
-from yorum.imports import ImportReport, ImportService, Remap
+from yorum.imports import ImportReport, ImportService
+from yorum.remap import Remap
 
 PLAIN_EVERY = 5.0
 """Seconds between progress lines when standard error is not a terminal."""
