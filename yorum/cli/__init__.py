@@ -19,6 +19,7 @@ import click
 
 from yorum import __version__
 from yorum.cli.commenters import commenter
+from yorum.cli.export import export
 from yorum.cli.moderation import ban, comments, thread, words
 from yorum.cli.options import common, services_for, settings_for
 from yorum.cli.users import user
@@ -438,3 +439,4 @@ main.add_command(commenter)
 main.add_command(words)
 main.add_command(user)
 main.add_command(webhook)
+main.add_command(export)
