@@ -3,6 +3,7 @@ and WXR read back by a small WXR reader written here."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -17,7 +18,7 @@ from tests.conftest import FakeClock
 from yorum.cli import main
 from yorum.errors import UnknownSite
 from yorum.export import Exporter, schema
-from yorum.importers import load
+from yorum.importers import BrokenInput, Skipped, load
 from yorum.importers.yorum import RestoredComment, YorumImporter
 from yorum.models import (
     BanKind,
@@ -169,6 +170,47 @@ def test_the_yorum_importer_gathers_everything_else(site: Services) -> None:
         (a.actor, a.action, None if a.comment_id is None else str(a.comment_id), a.uri,
          a.reason, a.at) for a in audit
     ]  # fmt: skip
+
+
+def test_a_gzip_export_reads_back_the_same(site: Services) -> None:
+    data = export_json(site)
+    plain = list(YorumImporter().parse(io.BytesIO(data)))
+    assert list(YorumImporter().parse(io.BytesIO(gzip.compress(data)))) == plain
+
+
+def test_a_truncated_export_is_broken_input_after_what_was_whole(site: Services) -> None:
+    data = export_json(site)
+    cut = data[: data.index(b'"bans"') - 40]  # inside the last comment
+    records = YorumImporter().parse(io.BytesIO(cut))
+    whole = len(json.loads(data)["comments"]) - 1
+    assert len([next(records) for _ in range(whole)]) == whole
+    with pytest.raises(BrokenInput, match="Not valid JSON"):
+        next(records)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"format": "yorum-export", "version": 2, "threads": [{"uri": "/"}]}', "version 2"),
+        (b'{"version": 1, "comments": [{"id": 1}]}', "format None"),
+        (b'{"comments": []}', "no format marker"),
+    ],
+)
+def test_what_is_not_a_yorum_export_of_a_known_version_is_refused(
+    content: bytes, message: str
+) -> None:
+    with pytest.raises(BrokenInput, match=message):
+        list(YorumImporter().parse(io.BytesIO(content)))
+
+
+def test_a_comment_yorum_cannot_read_is_skipped_with_the_reason() -> None:
+    content = (
+        b'{"format": "yorum-export", "version": 1, "comments": ['
+        b'{"id": 7, "thread": "/", "status": "shown"}]}'
+    )
+    [skipped] = YorumImporter().parse(io.BytesIO(content))
+    assert isinstance(skipped, Skipped) and skipped.source_id == "7"
+    assert "cannot read" in skipped.reason
 
 
 def test_exporting_an_unknown_site_is_refused(services: Services) -> None:

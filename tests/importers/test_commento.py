@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.importers.test_remark42 import Pipe
 from yorum.importers import BrokenInput, ImportedComment, Skipped, load
 from yorum.models import Status
 
@@ -88,3 +89,10 @@ def test_a_truncated_export_is_broken_input() -> None:
 def test_what_is_not_a_commento_export_is_broken_input(content: bytes, message: str) -> None:
     with pytest.raises(BrokenInput, match=message):
         list(load("commento").parse(io.BytesIO(content)))
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzip"])
+def test_an_export_piped_in_is_read_from_a_temporary_copy(packed: bool) -> None:
+    data = EXPORT.read_bytes()
+    pipe = Pipe(gzip.compress(data) if packed else data)
+    assert list(load("commento").parse(pipe)) == EXPECTED  # type: ignore[arg-type]

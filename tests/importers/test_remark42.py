@@ -89,3 +89,24 @@ def test_a_truncated_gzip_file_is_broken_input() -> None:
 def test_what_is_not_a_backup_is_broken_input(content: bytes, message: str) -> None:
     with pytest.raises(BrokenInput, match=message):
         list(load("remark42").parse(io.BytesIO(content)))
+
+
+class Pipe(io.RawIOBase):
+    """A stream that cannot seek, as standard input from a pipe."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        return self.data.readinto(buffer)
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzip"])
+def test_a_backup_piped_in_is_read_without_seeking(packed: bool) -> None:
+    data = BACKUP.read_bytes()
+    pipe = Pipe(gzip.compress(data) if packed else data)
+    assert not pipe.seekable()
+    assert list(load("remark42").parse(pipe)) == EXPECTED  # type: ignore[arg-type]

@@ -28,10 +28,17 @@ def decompressed(source: BinaryIO) -> BinaryIO:
 
     Works on streams that cannot seek (a pipe): the first bytes are peeked, not consumed.
     """
-    buffered = source if isinstance(source, io.BufferedReader) else io.BufferedReader(source)  # type: ignore[type-var]
-    if buffered.peek(2)[:2] == _GZIP_MAGIC:
-        return cast(BinaryIO, _CheckedGzip(buffered))
-    return cast(BinaryIO, buffered)
+    if isinstance(source, io.BufferedReader):
+        head = source.peek(2)[:2]
+    elif source.seekable():
+        position = source.tell()
+        head = source.read(2)
+        source.seek(position)
+    else:
+        buffered = io.BufferedReader(source)  # type: ignore[type-var]
+        head = buffered.peek(2)[:2]
+        source = cast(BinaryIO, buffered)
+    return cast(BinaryIO, _CheckedGzip(source)) if head == _GZIP_MAGIC else source
 
 
 class _CheckedGzip(gzip.GzipFile):
