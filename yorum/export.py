@@ -127,7 +127,7 @@ class _JsonWriter:
         self.counts: dict[str, int] = {}
 
     def head(self, now: float, site: Site) -> None:
-        self.out.write(b'{\n"format": "yorum-export",\n"version": %d,\n' % VERSION)
+        self.out.write(b'{\n"format": ' + orjson.dumps(FORMAT) + b',\n"version": %d,\n' % VERSION)
         self.out.write(b'"exported": ' + orjson.dumps(now) + b",\n")
         self.out.write(b'"site": ' + orjson.dumps(_site_settings(site)))
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from yorum.export import FORMAT, VERSION
 from yorum.importers import BrokenInput, ImportedComment, Record, Skipped
 from yorum.importers.sources import decompressed, json_items
 from yorum.models import (
@@ -30,8 +31,7 @@ from yorum.models import (
     WordKind,
 )
 
-FORMAT = "yorum-export"
-VERSIONS = (1,)
+VERSIONS = (VERSION,)  # the versions of the format this yorum reads
 _SECTIONS = ("threads", "comments", "bans", "words", "commenters", "reports", "audit_log")
 
 
