@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from starlette.testclient import TestClient
 
 from tests.conftest import OPEN_GATE, FakeClock
 from tests.servers import Server, free_port
+from yorum.abuse import UNPROVEN_REASON
 from yorum.abuse.limits import PostLimits
 from yorum.errors import RateLimited
 from yorum.models import ClientInfo, NewComment, Status
@@ -282,6 +284,30 @@ def test_the_plain_form_without_proof_of_work_needed_is_shown_at_once(
         follow_redirects=False,
     )
     assert response.status_code == 303 and "posted=" in response.headers["location"]
+
+
+def test_unproven_clients_are_held_under_proof_of_work_and_still_limited(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """Clients that can solve no challenge and carry no stamp (Isso's, through the
+    Isso-compatible API): held while proof of work is on, published when it is off; the
+    rate limits hold for them all the same."""
+    unproven = ClientInfo(ip="192.0.2.7", unproven=True)
+    for proof_of_work, expected in ((True, Status.PENDING), (False, Status.APPROVED)):
+        gate = {**OPEN_GATE, "proof_of_work": proof_of_work, "client_rate": "1/minute",
+                "min_submit_seconds": 3}  # fmt: skip
+        svc = build(with_overrides(settings, abuse=gate), clock=clock)
+        svc.sites.ensure_default()
+        try:
+            new = NewComment(site_id="default", uri=f"/u{proof_of_work}", text="from Isso")
+            comment = svc.comments.post(new, unproven).comment
+            assert comment.status is expected
+            assert comment.hold_reason == (UNPROVEN_REASON if proof_of_work else "")
+            with pytest.raises(RateLimited):
+                svc.comments.post(replace(new, text="again"), unproven)
+        finally:
+            svc.close()
+        clock.advance(61)
 
 
 def test_the_plain_form_checks_its_stamp_time_and_trap(api: TestClient, clock: FakeClock) -> None:

@@ -320,11 +320,8 @@ class CommentService:
     ) -> ThreadPage:
         """One page of a thread's top-level comments (or of one comment's replies)."""
         site = self.sites.for_origin(site_id, origin)
-        with self.store.read() as tx:
-            thread = thread_rows.find(tx, site_id, uri)
-            comments = comment_rows.list_for_thread(tx, thread.id, _VISIBLE) if thread else []
+        thread, tree = self._visible(site_id, uri)
         closes_at = site.closes_at(thread.created_at) if thread else None
-        tree = listing.Tree(comments)
         if parent_id is not None and not tree.contains(parent_id):
             raise CommentNotFound(
                 f"There is no comment {parent_id} in this thread.", field="parent"
@@ -339,6 +336,18 @@ class CommentService:
         )
         closed = closes_at is not None and self.clock() >= closes_at
         return ThreadPage(site_id, uri, thread, tree.total, nodes, hidden, next_cursor, closed)
+
+    def tree(self, site_id: str, uri: str, origin: str | None = None) -> listing.Tree:
+        """Everything readers see of a thread, for callers that page it their own way (the
+        Isso-compatible API); an empty tree for a page without comments."""
+        self.sites.for_origin(site_id, origin)
+        return self._visible(site_id, uri)[1]
+
+    def _visible(self, site_id: str, uri: str) -> tuple[Thread | None, listing.Tree]:
+        with self.store.read() as tx:
+            thread = thread_rows.find(tx, site_id, uri)
+            comments = comment_rows.list_for_thread(tx, thread.id, _VISIBLE) if thread else []
+        return thread, listing.Tree(comments)
 
     @property
     def versions_in_memory(self) -> bool:

@@ -192,6 +192,7 @@ class ClientInfo:
     page: bool = False  # posted through the plain page's form, not the JSON API
     form_stamp: str | None = None  # the plain form's signed render time
     trap: str = ""  # the hidden field people leave empty
+    unproven: bool = False  # a client that can neither solve a challenge nor carry a form stamp
 
 
 @dataclass(frozen=True)

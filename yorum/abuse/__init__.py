@@ -6,9 +6,11 @@ the plain page, anything added later) passes the same checks:
 1. rate limits per client (by the keyed hash of its address) and per thread;
 2. the trap field: a hidden form field people never fill in;
 3. through the API, a solved proof-of-work challenge (ALTCHA format), unless switched off;
-   from the plain page, which cannot solve one without JavaScript, the comment is held for
-   a moderator instead;
-4. a minimum time between showing the form (or handing out the challenge) and posting.
+   from the plain page, which cannot solve one without JavaScript, and from clients that
+   cannot solve one at all (Isso's client, through the Isso-compatible API), the comment is
+   held for a moderator instead;
+4. a minimum time between showing the form (or handing out the challenge) and posting;
+   clients that carry neither a challenge nor a form stamp have no time to check.
 
 A solution's single use is settled by the comment's own transaction (``storage.proofs``),
 so a comment that fails later does not use up its solution.
@@ -28,9 +30,10 @@ from yorum.errors import Invalid, LooksAutomated, ProofMissing, TooFast
 from yorum.models import ClientInfo
 from yorum.settings import AbuseSettings
 
-__all__ = ["Admission", "Gate", "NO_PROOF_REASON"]
+__all__ = ["Admission", "Gate", "NO_PROOF_REASON", "UNPROVEN_REASON"]
 
 NO_PROOF_REASON = "sent from the page without JavaScript, so without proof of work"
+UNPROVEN_REASON = "sent by a client that cannot solve proof of work (Isso's)"
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,8 @@ class Gate:
             self._check_time(self._shown_at(client.form_stamp, site_id))
             hold = (NO_PROOF_REASON,) if self.settings.proof_of_work else ()
             return Admission(hold=hold)
+        if client.unproven:
+            return Admission(hold=(UNPROVEN_REASON,) if self.settings.proof_of_work else ())
         if not self.settings.proof_of_work:
             return Admission()
         if not client.proof:

@@ -66,16 +66,19 @@ def _atom(
 async def thread_feed(request: Request) -> Response:
     """The newest comments of one thread."""
     q = query(request, "thread_feed")
+    return await thread_atom(request, q["site"], q["uri"])
+
+
+async def thread_atom(request: Request, site_id: str, uri: str) -> Response:
+    """The Atom feed of a thread (also served under the Isso-compatible API)."""
     svc = services(request)
-    site = await concurrency.read(svc, svc.sites.get, q["site"])
-    comments = await concurrency.read(
-        svc, svc.comments.thread_comments, site.id, q["uri"], FEED_SIZE
-    )
-    url = page_url(request, site, q["uri"])
+    site = await concurrency.read(svc, svc.sites.get, site_id)
+    comments = await concurrency.read(svc, svc.comments.thread_comments, site.id, uri, FEED_SIZE)
+    url = page_url(request, site, uri)
     updated = max((c.edited_at or c.created_at for c in comments), default=site.created_at)
     return _atom(
         request,
-        feed_id=f"{_server_base(request)}/api/feeds/thread?site={site.id}&uri={q['uri']}",
+        feed_id=f"{_server_base(request)}/api/feeds/thread?site={site.id}&uri={uri}",
         title=f"Comments on {url}",
         link=url,
         entries=((c, url, "") for c in comments),

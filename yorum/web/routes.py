@@ -20,6 +20,7 @@ from yorum.web import (
     api,
     demo,
     feeds,
+    isso_api,
     live,
     notify_pages,
     ops,
@@ -164,6 +165,28 @@ ADMIN_API: list[Operation] = [
 ]  # fmt: skip
 
 
+_ISSO = "/isso/{site}"
+_ISSO_ID = _ISSO + "/id/{id:int}"
+# Isso 0.14's API, one prefix per site (data-isso="https://comments.example.org/isso/blog/").
+ISSO_API: list[Route] = [
+    Route(_ISSO + "/", isso_api.thread, methods=["GET"]),
+    Route(_ISSO + "/new", isso_api.new, methods=["POST"]),
+    Route(_ISSO + "/count", isso_api.count, methods=["POST"]),
+    Route(_ISSO + "/feed", isso_api.feed, methods=["GET"]),
+    Route(_ISSO + "/latest", isso_api.latest, methods=["GET"]),
+    Route(_ISSO + "/config", isso_api.client_config, methods=["GET"]),
+    Route(_ISSO + "/preview", isso_api.preview, methods=["POST"]),
+    Route(_ISSO_ID, isso_api.view, methods=["GET"]),
+    Route(_ISSO_ID, isso_api.edit, methods=["PUT"]),
+    Route(_ISSO_ID, isso_api.delete, methods=["DELETE"]),
+    Route(_ISSO_ID + "/like", isso_api.like, methods=["POST"]),
+    Route(_ISSO_ID + "/dislike", isso_api.dislike, methods=["POST"]),
+    Route(_ISSO_ID + "/unsubscribe/{email}/{key}", isso_api.unsubscribe, methods=["GET"]),
+    Route(_ISSO_ID + "/{action}/{key}", isso_api.moderate, methods=["GET", "POST"]),
+    Route(_ISSO + "/{path:path}", isso_api.preflight, methods=["OPTIONS"]),
+]
+
+
 def _api_routes() -> list[BaseRoute]:
     by_path: dict[str, dict[str, Callable[..., Any]]] = defaultdict(dict)
     for op in [*API, *ADMIN_API]:
@@ -199,6 +222,7 @@ def routes() -> list[BaseRoute]:
     return [
         *_api_routes(),
         Route("/api/openapi.json", ops.openapi_document, methods=["GET"]),
+        *ISSO_API,
         Route("/healthz", ops.healthz, methods=["GET"]),
         Route("/readyz", ops.readyz, methods=["GET"]),
         Route("/t/{site}", pages.thread, methods=["GET", "POST"]),
