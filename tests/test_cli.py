@@ -35,7 +35,7 @@ def test_check_hides_database_passwords() -> None:
 
 def test_migrate_creates_the_database_and_secret(tmp_path: Path) -> None:
     code, out, _ = run("migrate", "--data-dir", str(tmp_path / "d"))
-    assert code == 0 and "revision 0011" in out
+    assert code == 0 and "revision 0012" in out
     secret = tmp_path / "d" / "secret.key"
     assert secret.stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "d").stat().st_mode & 0o777 == 0o700  # holds e-mail addresses

@@ -1,83 +1,115 @@
-"""Writing imported comments: ``ImportService.run`` takes an importer's records to the site.
+"""The import service: writes an importer's records into a site, in batches, idempotently.
 
-- **Idempotent**: each record is keyed on its source id (``storage.imports``); a record
-  imported before is counted as "already there" and changes nothing.
-- **Transactional per batch**: records are written ``BATCH`` at a time in one transaction.
-  When the source breaks off (``BrokenInput``), the batch in hand is rolled back and the
-  earlier ones stay, so importing the repaired file again picks up where it broke.
-- **Threads whole**: a reply whose parent comes later in the file is stored at the top
-  and given its parent when the parent arrives, at the end; a parent never seen leaves the
-  reply at the top level, reported as an orphan.
-- **Deleted comments** are kept as blank placeholders when someone replied to them, and
-  left out otherwise.
-- Text is rendered and sanitized like any comment; an address is kept only as its keyed
-  hash. Imports skip moderation and rate limits: they are the publisher's own data.
+``ImportService.run(site_id, records, source=..., remap=..., dry_run=...)`` reads the
+records an importer yields (``yorum.importers``) and stores them as comments:
+
+- each record is keyed on ``(site, source, source id)`` in the ``imported`` table, so a
+  record imported before is counted as "already there" and changes nothing;
+- records are written in batches, each in a transaction of its own; when the source turns
+  out broken (``BrokenInput``) the batch being read is rolled back and the report tells
+  what the batches before it imported;
+- a reply whose parent is known (stored before, or in the same batch) is stored under it;
+  one whose parent comes later is stored top-level and linked once the whole source is
+  read; one whose parent never comes stays top-level and is counted as an orphan;
+- a deleted comment is kept as a placeholder (no text, no author) when something replies
+  to it, and dropped otherwise;
+- imports skip moderation and rate limits (the comments are the publisher's own), keep
+  each record's status, dates and votes, render the text like any comment's, keep only
+  the keyed hash of an address, and shorten names past the site's limit.
+
+A dry run does all of that in one transaction and rolls it back: its report is exactly the
+real run's.
 """
 
 from __future__ import annotations
 
-import copy
-import time
+import contextlib
+import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
-from urllib.parse import urlsplit
+from typing import Any
 
-from yorum import render
-from yorum.importers import ImportedComment, Record, Skipped
+from yorum.import_workers import Renderer, read_apart, render_all
+from yorum.importers import BrokenInput, ImportedComment, Record, Skipped
 from yorum.models import Site, Status
 from yorum.privacy import AvatarSeeds, IpHasher
+from yorum.remap import Remap
 from yorum.settings import CommentSettings
 from yorum.sites import SiteService
 from yorum.storage import Store, Tx
-from yorum.storage import comments as comment_rows
-from yorum.storage import imports as import_rows
-from yorum.storage import threads as thread_rows
+from yorum.storage import imports as rows
 
-BATCH = 2000
-EXAMPLES = 20  # skipped records listed by id in the report (all are counted)
+BATCH = 5000
+"""Records per write transaction."""
+
+EXAMPLES = 20
+"""Skipped records the report lists one by one (all are counted)."""
+
+# Column limits of the tables (yorum.storage.tables).
+_EMAIL, _WEBSITE, _URI, _TITLE, _SOURCE_ID = 254, 2048, 2048, 300, 200
+
+
+NO_REMAP = Remap()
+"""Thread keys as the source has them (but URLs on the site's origins made paths)."""
+
+
+class DryRun(Exception):
+    """Raised inside a dry run's transaction to roll it back."""
 
 
 @dataclass
 class ImportReport:
     """What an import did (or, in a dry run, would do)."""
 
-    read: int = 0
-    imported: int = 0
-    already: int = 0  # imported by an earlier run: left as they are
-    skipped: Counter[str] = field(default_factory=Counter)  # reason -> how many
-    examples: list[Skipped] = field(default_factory=list)
-    orphans: int = 0  # replies whose parent was not in the file: kept at the top level
-    threads: int = 0  # threads created
+    source: str
+    site_id: str
+    dry_run: bool
+    read: int = 0  # records the source yielded
+    imported: int = 0  # comments stored (placeholders included)
+    already_there: int = 0  # records imported before
+    orphans: int = 0  # replies whose parent was never found: stored top-level
+    threads_created: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> count
+    notes: Counter[str] = field(default_factory=Counter)  # changes made to fit limits
+    examples: list[Skipped] = field(default_factory=list)  # the first skipped records
+    broken: str = ""  # why the source could not be read to its end
 
     def skip(self, record: Skipped) -> None:
+        """Count a record that is not imported, and keep it as an example if there is room."""
         self.skipped[record.reason] += 1
         if len(self.examples) < EXAMPLES:
             self.examples.append(record)
 
-
-def remapper(pairs: Sequence[tuple[str, str]], site: Site) -> Callable[[str], str]:
-    """The thread key a source's page gets here: the first matching ``OLD=NEW`` prefix
-    swapped, then a full URL on one of the site's origins made a path (the widget keys
-    threads by path)."""
-    origins = {o for o in site.origins if o != "*"}
-
-    def remap(key: str) -> str:
-        for old, new in pairs:
-            if key.startswith(old):
-                key = new + key[len(old) :]
-                break
-        parts = urlsplit(key)
-        if parts.scheme in ("http", "https") and f"{parts.scheme}://{parts.netloc}" in origins:
-            key = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        return key
-
-    return remap
+    def lines(self) -> list[str]:
+        """The report as a person reads it."""
+        verb = "would be" if self.dry_run else "were"
+        head = f"{self.source} into site {self.site_id}"
+        out = [f"Import of {head}{' (dry run: nothing was written)' if self.dry_run else ''}"]
+        out.append(f"  records read:       {self.read}")
+        out.append(f"  comments imported:  {self.imported}  ({verb} stored)")
+        out.append(f"  already there:      {self.already_there}")
+        out.append(f"  threads created:    {self.threads_created}")
+        out.append(f"  orphans:            {self.orphans}  (parent never found: top-level)")
+        out.append(f"  skipped:            {sum(self.skipped.values())}")
+        for reason, n in sorted(self.skipped.items(), key=lambda item: (-item[1], item[0])):
+            out.append(f"    {n:>8}  {reason}")
+        for note, n in sorted(self.notes.items()):
+            out.append(f"  note: {note}: {n}")
+        if self.examples:
+            out.append(f"  first skipped records (of {sum(self.skipped.values())}):")
+            for example in self.examples:
+                out.append(f"    {example.source_id or '(no id)'}: {example.reason}")
+        if self.broken:
+            out.append(f"  stopped: {self.broken}")
+            out.append("  the batches before this point were imported; run again once fixed")
+        return out
 
 
 class ImportService:
-    """Takes records to a site, keyed on their source ids."""
+    """Stores importers' records as a site's comments (``yorum import``)."""
 
     def __init__(
         self,
@@ -85,14 +117,14 @@ class ImportService:
         sites: SiteService,
         hash_ip: IpHasher,
         avatar_seed: AvatarSeeds,
-        limits: CommentSettings,
-        clock: Callable[[], float] = time.time,
+        settings: CommentSettings,
+        clock: Callable[[], float],
     ) -> None:
         self.store = store
         self.sites = sites
         self.hash_ip = hash_ip
         self.avatar_seed = avatar_seed
-        self.limits = limits
+        self.settings = settings
         self.clock = clock
 
     def run(
@@ -101,111 +133,335 @@ class ImportService:
         records: Iterable[Record],
         *,
         source: str,
-        remap: Sequence[tuple[str, str]] = (),
+        remap: Remap = NO_REMAP,
         dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
-        report: ImportReport | None = None,
     ) -> ImportReport:
-        """Import ``records`` into the site; the report says what happened and why.
+        """Import ``records`` (from the importer named ``source``) into the site.
 
-        Pass ``report`` to see how far an import got when the source breaks off
-        (``BrokenInput``): it counts what the committed batches hold.
+        ``progress`` is called with the number of records read after each batch. Never
+        raises ``BrokenInput``: the report's ``broken`` says where reading stopped.
         """
         site = self.sites.get(site_id)
-        key_of = remapper(remap, site)
-        report = report if report is not None else ImportReport()
-        stream = iter(records)
-        try:
-            while True:
-                before = copy.deepcopy(report)
+        report = ImportReport(source=source, site_id=site.id, dry_run=dry_run)
+        run = _Run(self, site, source, remap, report)
+        # While one batch is stored, the next is read and its texts rendered (by worker
+        # processes once the import proves big): the three overlap.
+        with Renderer() as renderer, contextlib.suppress(DryRun):
+            with self._transactions(dry_run) as batch_tx:
+                waiting: _Batch | None = None
                 try:
-                    with self.store.read() if dry_run else self.store.write() as tx:
-                        done = self._batch(tx, site, stream, source, key_of, report, dry_run)
-                except BaseException:
-                    # The batch was rolled back: the report counts what stayed.
-                    report.__dict__.update(before.__dict__)
-                    raise
-                if progress is not None:
-                    progress(report.read)
-                if done < BATCH:
-                    break
-        finally:
-            if not dry_run:  # what was committed gets its late parents, broken input or not
-                with self.store.write() as tx:
-                    self._resolve(tx, site, source, report)
+                    for batch in run.read(read_apart(records)):
+                        batch.html = renderer.submit(run.texts(batch))
+                        if waiting is not None:
+                            with batch_tx() as tx:
+                                run.store(tx, waiting)
+                            if progress is not None:
+                                progress(report.read)
+                        waiting = batch
+                except BrokenInput as exc:
+                    report.broken = str(exc)
+                if waiting is not None:
+                    with batch_tx() as tx:
+                        run.store(tx, waiting)
+                    if progress is not None:
+                        progress(report.read)
+                with batch_tx() as tx:
+                    run.finish(tx)
+                if dry_run:
+                    raise DryRun
         return report
 
-    def _batch(
-        self,
-        tx: Tx,
-        site: Site,
-        stream: Iterator[Record],
-        source: str,
-        key_of: Callable[[str], str],
-        report: ImportReport,
-        dry_run: bool,
-    ) -> int:
-        taken = 0
-        seen: set[str] = set()
-        for record in islice(stream, BATCH):
-            taken += 1
-            report.read += 1
-            if isinstance(record, Skipped):
-                report.skip(record)
-                continue
-            already = (
-                record.source_id in seen
-                or import_rows.comment_of(tx, site.id, source, record.source_id) is not None
-            )
-            if already:
-                report.already += 1
-                continue
-            seen.add(record.source_id)
-            report.imported += 1
-            if not dry_run:
-                self._store(tx, site, source, key_of(record.thread), record, report)
-        return taken
+    @contextmanager
+    def _transactions(self, dry_run: bool) -> Iterator[Callable[[], Any]]:
+        """A factory of batch transactions: each its own, or savepoints of one that a dry
+        run rolls back at the end."""
+        if not dry_run:
+            yield self.store.write
+            return
+        with self.store.write() as outer:
 
-    def _store(
-        self, tx: Tx, site: Site, source: str, uri: str, r: ImportedComment, report: ImportReport
+            @contextmanager
+            def savepoint() -> Iterator[Tx]:
+                with outer.begin_nested():
+                    yield outer
+
+            yield savepoint
+
+
+@dataclass
+class _Batch:
+    """Records read together and stored in one transaction."""
+
+    comments: dict[str, ImportedComment]  # by source id
+    read: int  # records read, skipped ones included
+    skipped: list[Skipped]
+    duplicates: int  # records repeated in the batch
+    known: set[str]  # source ids imported before (as the batch was read)
+    html: Callable[[], list[str]] = lambda: []  # the rendered texts, in order of ``comments``
+
+
+class _Run:
+    """The state of one import while it runs: thread ids, and what awaits the end."""
+
+    def __init__(
+        self, service: ImportService, site: Site, source: str, remap: Remap, report: ImportReport
     ) -> None:
-        if thread_rows.find(tx, site.id, uri) is None:
-            report.threads += 1
-        thread = thread_rows.get_or_create(tx, site.id, uri, r.title[:300], r.created_at)
-        parent_id = import_rows.comment_of(tx, site.id, source, r.parent) if r.parent else None
-        parent = comment_rows.get(tx, parent_id) if parent_id is not None else None
-        deleted = r.status is Status.DELETED
-        text = "" if deleted else r.text[: self.limits.max_text_length]
-        comment = comment_rows.insert(
-            tx,
-            thread_id=thread.id,
-            parent_id=parent.id if parent else None,
-            depth=parent.depth + 1 if parent else 0,
-            author="" if deleted else r.author[: self.limits.max_name_length],
-            email="" if deleted else r.email[:254],
-            website="" if deleted else r.website[:512],
-            text_raw=text,
-            text_html=render.render(text) if text else "",
-            status=r.status,
-            created_at=r.created_at,
-            ip_hash=self.hash_ip(r.ip) if r.ip else "",
-            avatar="" if deleted else self.avatar_seed(r.email, r.author),
-        )
-        if r.likes or r.dislikes or r.edited_at is not None:
-            import_rows.carry_over(tx, comment.id, r.likes, r.dislikes, r.edited_at)
-        waiting = r.parent if r.parent and parent is None else None
-        import_rows.remember(tx, site.id, source, r.source_id, comment.id, waiting)
-        thread_rows.bump(tx, thread.id)
+        self.service = service
+        self.site = site
+        self.source = source
+        self.remap = remap
+        self.report = report
+        self.threads: dict[str, int] = {}  # yorum thread key -> thread id
+        self.keys: dict[str, str] = {}  # the source's thread key -> yorum's
+        self.ip_hashes: dict[str, str] = {}
+        self.placeholders: list[int] = []  # deleted comments, dropped at the end if no replies
 
-    def _resolve(self, tx: Tx, site: Site, source: str, report: ImportReport) -> None:
-        """Give late parents to their replies, then drop deleted comments nobody answered."""
-        for comment_id, parent_source in import_rows.unresolved(tx, site.id, source):
-            parent_id = import_rows.comment_of(tx, site.id, source, parent_source)
-            if parent_id is None:
-                report.orphans += 1
-            import_rows.resolved(tx, comment_id, parent_id)
-        import_rows.fix_depths(tx, site.id)
-        for comment_id in import_rows.childless_deleted(tx, site.id, source):
-            comment_rows.remove(tx, comment_id)
-            report.imported -= 1
-            report.skip(Skipped("", "deleted, and nobody replied to it"))
+    # -- reading ---------------------------------------------------------------------------
+
+    def read(self, stream: Iterator[Record]) -> Iterator[_Batch]:
+        """The records in batches; raises the source's ``BrokenInput`` where it breaks."""
+        while True:
+            comments: dict[str, ImportedComment] = {}
+            skipped: list[Skipped] = []
+            read = duplicates = 0
+            for record in islice(stream, BATCH):
+                read += 1
+                if isinstance(record, Skipped):
+                    skipped.append(record)
+                elif not record.source_id or len(record.source_id) > _SOURCE_ID:
+                    skipped.append(Skipped(record.source_id[:40], "no usable id in the source"))
+                elif record.source_id in comments:
+                    duplicates += 1
+                else:
+                    comments[record.source_id] = record
+            if not read:
+                return
+            with self.service.store.read() as tx:
+                known = rows.known(tx, self.site.id, self.source, list(comments))
+            yield _Batch(comments, read, skipped, duplicates, known)
+            if read < BATCH:
+                return
+
+    def texts(self, batch: _Batch) -> list[str]:
+        """What to render of a batch: the texts of the comments not imported before."""
+        return [
+            "" if c.status is Status.DELETED or c.source_id in batch.known else c.text
+            for c in batch.comments.values()
+        ]
+
+    # -- storing ---------------------------------------------------------------------------
+
+    def store(self, tx: Tx, batch: _Batch) -> None:
+        """Store a batch's comments (those not imported before) and count the rest."""
+        site, report = self.site, self.report
+        rows.prepare(tx)
+        report.read += batch.read
+        report.already_there += batch.duplicates
+        for skipped in batch.skipped:
+            report.skip(skipped)
+        html = dict(zip(batch.comments, batch.html(), strict=True))
+        known = rows.known(tx, site.id, self.source, list(batch.comments))
+        report.already_there += len(known)
+        keys: dict[str, str] = {}  # source id -> thread key
+        fresh = []
+        for record in batch.comments.values():
+            if record.source_id in known:
+                continue
+            key = self._key(record.thread)
+            if not key or len(key) > _URI:
+                report.skip(Skipped(record.source_id, "no usable page address"))
+                continue
+            keys[record.source_id] = key
+            if record.parent == record.source_id:
+                record = dataclasses.replace(record, parent=None)
+            if record.source_id in batch.known:  # not rendered: it was there as we read
+                html[record.source_id] = render_all([record.text])[0]
+            fresh.append(record)
+        self._ensure_threads(tx, {keys[r.source_id]: r.title for r in fresh})
+        parents = {r.parent for r in fresh if r.parent}
+        in_batch = {r.source_id for r in fresh}
+        stored = rows.kept(tx, site.id, self.source, [p for p in parents if p not in in_batch])
+        # Waves: first what has no parent or a stored one, then replies to those, and so on;
+        # replies whose parent is nowhere yet are stored top-level and linked at the end.
+        waiting = {r.source_id: r for r in fresh}
+        while waiting:
+            wave = [
+                r
+                for r in waiting.values()
+                if not r.parent or r.parent in stored or r.parent not in waiting
+            ] or list(waiting.values())  # a cycle of replies: linked (and cut) at the end
+            ids = rows.allocate_ids(tx, len(wave))
+            comment_rows, imported_rows = [], []
+            for record, comment_id in zip(wave, ids, strict=True):
+                parent = stored.get(record.parent) if record.parent else None
+                row = self._row(record, self.threads[keys[record.source_id]], parent)
+                row["id"] = comment_id
+                row["text_html"] = html[record.source_id] if row["text_raw"] else ""
+                comment_rows.append(row)
+                imported_rows.append(
+                    {
+                        "site_id": site.id,
+                        "source": self.source,
+                        "source_id": record.source_id,
+                        "comment_id": comment_id,
+                        "parent_source_id": record.parent if record.parent and not parent else None,
+                    }
+                )
+                stored[record.source_id] = (comment_id, row["depth"])
+                del waiting[record.source_id]
+                if record.status is Status.DELETED:
+                    self.placeholders.append(comment_id)
+            rows.insert_comments(tx, comment_rows)
+            rows.remember(tx, imported_rows)
+            report.imported += len(wave)
+        rows.bump(tx, {self.threads[keys[r.source_id]] for r in fresh})
+
+    def _key(self, thread: str) -> str:
+        key = self.keys.get(thread)
+        if key is None:
+            key = self.keys[thread] = self.remap.key(thread.strip(), self.site)
+        return key
+
+    def _ip_hash(self, ip: str) -> str:
+        if not ip:
+            return ""
+        hashed = self.ip_hashes.get(ip)
+        if hashed is None:
+            if len(self.ip_hashes) > 10_000:
+                self.ip_hashes.clear()
+            hashed = self.ip_hashes[ip] = self.service.hash_ip(ip)
+        return hashed
+
+    def _ensure_threads(self, tx: Tx, pages: dict[str, str]) -> None:
+        """Find or create the thread of each ``key -> title``; fill in missing titles."""
+        missing = [key for key in pages if key not in self.threads]
+        if not missing:
+            return
+        found = rows.threads_of(tx, self.site.id, missing)
+        titles = {}
+        for key, (thread_id, title) in found.items():
+            self.threads[key] = thread_id
+            if not title and pages[key]:
+                titles[thread_id] = self._title(pages[key])
+        rows.set_titles(tx, titles)
+        new = {key: self._title(pages[key]) for key in missing if key not in found}
+        rows.create_threads(tx, self.site.id, new, self.service.clock())
+        for key, (thread_id, _) in rows.threads_of(tx, self.site.id, list(new)).items():
+            self.threads[key] = thread_id
+        self.report.threads_created += len(new)
+
+    def _title(self, title: str) -> str:
+        title = " ".join(title.split())
+        if len(title) > _TITLE:
+            self.report.notes[f"page titles shortened to {_TITLE} characters"] += 1
+            return title[: _TITLE - 1] + "…"
+        return title
+
+    def _row(
+        self, record: ImportedComment, thread_id: int, parent: tuple[int, int] | None
+    ) -> dict[str, Any]:
+        """The ``comments`` row for a record (all but id and HTML), fitted to the limits."""
+        notes = self.report.notes
+        author, email, website = record.author.strip(), record.email.strip(), record.website
+        limit = self.service.settings.max_name_length
+        if len(author) > limit:
+            notes[f"author names shortened to {limit} characters"] += 1
+            author = author[: limit - 1] + "…"
+        if len(email) > _EMAIL:
+            notes["e-mail addresses over 254 characters left out"] += 1
+            email = ""
+        if len(website) > _WEBSITE:
+            notes["websites over 2048 characters left out"] += 1
+            website = ""
+        text = record.text
+        if record.status is Status.DELETED:
+            author = email = website = text = ""
+        return {
+            "thread_id": thread_id,
+            "parent_id": parent[0] if parent else None,
+            "depth": parent[1] + 1 if parent else 0,
+            "author": author,
+            "email": email,
+            "website": website,
+            "text_raw": text,
+            "status": record.status.value,
+            "created_at": record.created_at,
+            "edited_at": record.edited_at,
+            "ip_hash": self._ip_hash(record.ip),
+            "likes": max(0, record.likes),
+            "dislikes": max(0, record.dislikes),
+            "avatar": self.service.avatar_seed(email, author),
+            "pinned": False,
+            "locked": False,
+            "hold_reason": "",
+            "notify": False,
+        }
+
+    # -- the end ---------------------------------------------------------------------------
+
+    def finish(self, tx: Tx) -> None:
+        """Link replies to parents that came after them, fix depths, count orphans, and
+        drop deleted comments nothing replies to."""
+        site_id, source = self.site.id, self.source
+        waiting = rows.pending(tx, site_id, source)
+        if waiting:
+            parents = {parent for _, parent in waiting}
+            found: dict[str, tuple[int, int]] = {}
+            names = sorted(parents)
+            for start in range(0, len(names), BATCH):
+                found.update(rows.kept(tx, site_id, source, names[start : start + BATCH]))
+            links = [(child, found[parent][0]) for child, parent in waiting if parent in found]
+            self.report.orphans += len(waiting) - len(links)
+            rows.link(tx, links)
+            rows.settle(tx, site_id, source)
+            affected = sorted(rows.thread_ids(tx, [child for child, _ in links]))
+            for start in range(0, len(affected), 500):
+                chunk = affected[start : start + 500]
+                self.report.orphans += self._fix_depths(tx, chunk)
+            rows.bump(tx, affected)
+        dropped_any = True
+        while dropped_any and self.placeholders:
+            dropped_any = False
+            for start in range(0, len(self.placeholders), BATCH):
+                chunk = self.placeholders[start : start + BATCH]
+                for source_id in rows.drop_childless(tx, site_id, source, chunk):
+                    dropped_any = True
+                    self.report.imported -= 1
+                    self.report.skip(Skipped(source_id, "deleted without replies"))
+
+    def _fix_depths(self, tx: Tx, thread_ids: list[int]) -> int:
+        """Recompute the depth of every comment of these threads; break reply cycles
+        (a source's error) by making their comments top-level. Returns how many were."""
+        tree = rows.tree(tx, thread_ids)
+        parent_of = {cid: parent for cid, parent, _ in tree}
+        children: dict[int | None, list[int]] = {}
+        for cid, parent, _ in tree:
+            children.setdefault(parent if parent in parent_of else None, []).append(cid)
+        depth: dict[int, int] = {}
+        stack = [(cid, 0) for cid in children.get(None, [])]
+        while stack:
+            cid, d = stack.pop()
+            depth[cid] = d
+            stack.extend((child, d + 1) for child in children.get(cid, []))
+        cuts: set[int] = set()
+        for cid, _, _ in tree:
+            if cid in depth:
+                continue
+            # Not reached from a top-level comment: up its parents is a cycle; cut it there.
+            walked: set[int] = set()
+            node = cid
+            while node not in walked and node not in cuts:
+                walked.add(node)
+                node = parent_of[node]  # type: ignore[assignment]
+            cuts.add(node)
+        changes: list[tuple[int, int | None, int]] = [(cid, None, 0) for cid in cuts]
+        changes += [
+            (cid, parent, depth[cid])
+            for cid, parent, old in tree
+            if cid in depth and depth[cid] != old
+        ]
+        rows.set_tree(tx, changes)
+        if cuts:  # the depths below the cuts, now that they are top-level
+            return len(cuts) + self._fix_depths(tx, thread_ids)
+        return 0

@@ -6,6 +6,8 @@ Raw HTML in the text is shown as text, never interpreted; links get
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -33,9 +35,28 @@ _cleaner = nh3.Cleaner(
 )
 
 
+# Text that CommonMark can only read as paragraphs of plain words: no character that
+# starts markup, links or entities, no line that could open a list or a heading, no
+# "x.y" that linkify could take for a domain. Most comments are like this, and for them
+# ``_plain_html`` writes what markdown-it would, some twenty times faster (bulk imports
+# render a million comments; tests/test_render_plain.py holds the two to the same output).
+_PLAIN = re.compile(r"[\w ,.;?!'\"()%$€£—–…’‘“”\n-]*")
+_NOT_PLAIN = re.compile(r"_|\.\w|^[ \t]|[ \t]$|^\d+[.)]|^-|\n\n\n|\A\n|\n\Z", re.MULTILINE)
+
+
+def _plain_html(text: str) -> str | None:
+    """markdown-it's HTML for ``text`` if it is paragraphs of plain words, else None."""
+    if not _PLAIN.fullmatch(text) or _NOT_PLAIN.search(text):
+        return None
+    paragraphs = text.replace('"', "&quot;").split("\n\n")
+    return "".join(f"<p>{paragraph}</p>\n" for paragraph in paragraphs if paragraph)
+
+
 def render(text: str) -> str:
     """Sanitized HTML for a comment's Markdown ``text``."""
-    html = _markdown.render(text)
+    html = _plain_html(text)
+    if html is None:
+        html = _markdown.render(text)
     return sanitize(html)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from yorum import render
@@ -31,3 +33,35 @@ def test_html_becomes_markdown(html: str, markdown: str) -> None:
 def test_what_is_converted_renders_safely() -> None:
     html = render.render(html_to_markdown('<p onclick="x()">Hi <img src=x onerror=alert(1)></p>'))
     assert "onclick" not in html and "onerror" not in html and "<img" not in html
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_paragraph_shortcut_agrees_with_the_parser(seed: int) -> None:
+    from yorum.importers import _PARAGRAPHS, _ToMarkdown
+
+    rng = random.Random(seed)
+    pieces = [
+        "a",
+        "b c",
+        " ",
+        "\n",
+        "\t",
+        "&amp;",
+        "&lt;i&gt;",
+        "&#10;",
+        "\xa0",
+        "ç",
+        "**",
+        "</p><p>",
+    ]
+    checked = 0
+    for _ in range(3000):
+        html = "<p>" + "".join(rng.choices(pieces, k=rng.randint(0, 12))) + "</p>"
+        if not _PARAGRAPHS.fullmatch(html):
+            continue
+        parser = _ToMarkdown()
+        parser.feed(html)
+        parser.close()
+        assert html_to_markdown(html) == parser.markdown(), repr(html)
+        checked += 1
+    assert checked > 1000

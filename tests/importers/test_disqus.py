@@ -1,4 +1,4 @@
-"""The Disqus importer: a real-shaped export in, records out (no database here)."""
+"""The Disqus importer: a real-shaped export in, records out."""
 
 from __future__ import annotations
 
@@ -7,56 +7,101 @@ from pathlib import Path
 
 import pytest
 
-from yorum.importers import BrokenInput, ImportedComment, Skipped, load
+from yorum.importers import BrokenInput, ImportedComment, Skipped, available, load
+from yorum.importers.disqus import DisqusImporter
 from yorum.models import Status
 
-DATA = Path(__file__).parent / "data" / "disqus.xml"
+DATA = Path(__file__).parent / "data"
 
 
-def records() -> list[ImportedComment | Skipped]:
-    with DATA.open("rb") as source:
+def records(name: str) -> list[ImportedComment | Skipped]:
+    with (DATA / name).open("rb") as source:
         return list(load("disqus").parse(source))
 
 
-def test_posts_become_records_with_their_threads_and_parents() -> None:
-    found = {r.source_id: r for r in records()}
-    reply, first = found["2002"], found["2001"]
-    assert isinstance(reply, ImportedComment) and isinstance(first, ImportedComment)
-    assert reply.parent == "2001" and first.parent is None  # the reply came first
-    assert first.thread == "https://news.example.org/2024/budget"
-    assert first.title == "Belediye bütçesi & şeffaflık"
-    assert first.text == (
-        "Çok güzel bir yazı — teşekkürler!\n\n"
-        "Second paragraph with a [link](https://example.org/x)."
+def by_id(name: str = "disqus.xml") -> dict[str, ImportedComment | Skipped]:
+    return {r.source_id: r for r in records(name)}
+
+
+def test_it_is_registered() -> None:
+    assert available()["disqus"] is DisqusImporter
+
+
+def test_every_post_becomes_a_record_in_file_order() -> None:
+    ids = [r.source_id for r in records("disqus.xml")]
+    assert ids == ["9001", "9003", "9002", *(str(n) for n in range(9004, 9016))]
+
+
+def test_a_post_carries_its_thread_author_date_and_markdown() -> None:
+    post = by_id()["9001"]
+    assert post == ImportedComment(
+        source_id="9001",
+        thread="https://blog.example.org/2019/green-tea/",
+        title="Green tea & its temperatures",
+        parent=None,
+        author="Ann Brewer",
+        email="ann@example.net",
+        website="",
+        text="Lovely article. I brew at **80°C** & it is never bitter.\n\n"
+        "See [my notes](https://example.net/brewing).",
+        created_at=1551518100.0,  # 2019-03-02T09:15:00Z
+        status=Status.APPROVED,
+        ip="198.51.100.7",
     )
-    assert (first.author, first.email, first.ip) == ("Elif", "elif@example.org", "203.0.113.9")
-    assert reply.text == "A reply that comes **before** its parent."
-    assert first.created_at == 1709287200.0 and first.status is Status.APPROVED
 
 
-def test_deleted_spam_and_broken_posts() -> None:
-    found = {r.source_id: r for r in records()}
-    assert found["2003"].status is Status.DELETED  # type: ignore[union-attr]
-    assert found["2004"].parent == "2003"  # type: ignore[union-attr]
-    assert found["2005"].status is Status.SPAM  # type: ignore[union-attr]
-    assert found["2006"] == Skipped("2006", "no readable createdAt date")
-    assert found["2007"] == Skipped("2007", "its thread is not in the file (or has no link)")
+def test_replies_name_their_parent_even_when_it_comes_later() -> None:
+    posts = by_id()
+    assert isinstance(posts["9003"], ImportedComment) and posts["9003"].parent == "9002"
+    assert isinstance(posts["9002"], ImportedComment) and posts["9002"].parent == "9001"
 
 
-def test_a_truncated_file_is_a_clear_error_after_what_came_before() -> None:
-    truncated = DATA.read_bytes()[: DATA.read_bytes().index(b'<post dsq:id="2003">') + 40]
-    seen = []
-    with pytest.raises(BrokenInput) as caught:
-        for record in load("disqus").parse(io.BytesIO(truncated)):
-            seen.append(record.source_id)
-    assert seen == ["2002", "2001"] and "cannot be read past line" in caught.value.message
+@pytest.mark.parametrize(
+    ("post_id", "status"),
+    [("9004", Status.DELETED), ("9006", Status.DELETED), ("9007", Status.SPAM),
+     ("9008", Status.PENDING), ("9005", Status.APPROVED)],
+)  # fmt: skip
+def test_flags_become_the_status(post_id: str, status: Status) -> None:
+    post = by_id()[post_id]
+    assert isinstance(post, ImportedComment) and post.status is status
 
 
-def test_entity_expansion_is_refused() -> None:
-    bomb = (
-        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
-        b'<!ENTITY b "&a;&a;&a;&a;">]><disqus xmlns="http://disqus.com">&b;</disqus>'
-    )
-    with pytest.raises(BrokenInput) as caught:
-        list(load("disqus").parse(io.BytesIO(bomb)))
-    assert "refuses to expand (EntitiesForbidden)" in caught.value.message
+def test_odd_encodings_come_through() -> None:
+    posts = by_id()
+    cay = posts["9010"]
+    assert isinstance(cay, ImportedComment)
+    assert cay.thread == "https://blog.example.org/çay/"
+    assert cay.title == "Çay, demlik & semaver"  # CDATA
+    assert cay.text == "Çok güzel bir yazı — teşekkürler! 🍵 <script> stays text."
+    assert cay.created_at == 1555045200.0  # +03:00 taken into account
+    assert cay.author == "" and cay.email == ""  # no <author> at all
+
+
+def test_records_that_cannot_be_used_are_skipped_with_a_reason() -> None:
+    posts = by_id()
+    assert posts["9011"] == Skipped("9011", "no valid date (createdAt)")
+    assert posts["9012"] == Skipped("9012", "its thread is not in the export")
+    assert posts["9013"] == Skipped("9013", "its thread has no link")
+    assert posts["9015"] == Skipped("9015", "empty message")
+
+
+def test_a_truncated_file_yields_what_came_before_then_breaks() -> None:
+    source = (DATA / "disqus_truncated.xml").open("rb")
+    stream = load("disqus").parse(source)
+    assert [next(stream).source_id, next(stream).source_id] == ["9001", "9003"]
+    with pytest.raises(BrokenInput, match=r"breaks off or is malformed: .*line 82"):
+        next(stream)
+    source.close()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "breaks off or is malformed"),
+        (b"<rss><channel/></rss>", "not a Disqus export"),
+        (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><disqus/>', "does not read"),
+    ],
+)
+def test_what_is_not_a_disqus_export_is_refused(content: bytes, message: str) -> None:
+    with pytest.raises(BrokenInput, match=message):
+        list(load("disqus").parse(io.BytesIO(content)))

@@ -68,6 +68,9 @@ class BrokenInput(Invalid):
 
     code = "broken_input"
 
+    def __init__(self, message: str, field: str = "file") -> None:
+        super().__init__(message, field=field)
+
 
 class Importer(Protocol):
     """Reads one format."""
@@ -185,11 +188,18 @@ class _ToMarkdown(HTMLParser):
         return "\n".join(kept).strip()
 
 
+# Paragraphs of text and nothing else, as most comments are: converted without the parser.
+_PARAGRAPHS = re.compile(r"(?:<p>[^<]*</p>)+")
+
+
 def html_to_markdown(html: str) -> str:
     """Comment HTML as Markdown: paragraphs, line breaks, emphasis, code, quotes, lists,
     links (http, https and relative only). Other tags keep their text and lose the tag."""
     if "<" not in html:
         return unescape(html).strip()
+    if _PARAGRAPHS.fullmatch(html):
+        paragraphs = (" ".join(unescape(p).split()) for p in html[3:-4].split("</p><p>"))
+        return "\n\n".join(p for p in paragraphs if p)
     parser = _ToMarkdown()
     parser.feed(html)
     parser.close()

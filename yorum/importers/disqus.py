@@ -1,17 +1,16 @@
-"""Disqus's XML export: ``<disqus>`` with ``<category>``, ``<thread>`` and ``<post>`` elements.
+"""Disqus: the XML export (Admin, Moderation, Export), streamed element by element.
 
-Read as a stream (``defusedxml``'s ``iterparse``, which refuses entity tricks), each
-element cleared once used, so a file of any size takes little memory. Disqus writes the
-threads before the posts; a post names its thread and its parent by their ``dsq:id``.
-A thread seen only by reference (a post before its thread, which Disqus does not do but
-hand-edited files may) has no URL: its posts are skipped and reported.
+The file lists the forum's threads first (``<thread dsq:id>`` with the page's ``link``
+and ``title``), then its posts; a post names its thread and the post it replies to by
+their ``dsq:id``. ``isSpam``, ``isDeleted`` and ``isApproved`` become the status, the
+message's HTML becomes Markdown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
-from typing import BinaryIO
+from datetime import UTC, datetime
+from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -21,95 +20,105 @@ from yorum.importers import BrokenInput, ImportedComment, Record, Skipped, html_
 from yorum.models import Status
 
 NS = "{http://disqus.com}"
-DSQ = "{http://disqus.com/disqus-internals}id"
+DSQ_ID = "{http://disqus.com/disqus-internals}id"
+_POST, _THREAD = NS + "post", NS + "thread"
 
 
-def _text(element: Element, name: str) -> str:
-    found = element.find(NS + name)
-    return (found.text or "").strip() if found is not None else ""
+def _text(element: Element, tag: str) -> str:
+    """The text of ``element``'s child ``tag`` (in the Disqus namespace), or ""."""
+    child = element.find(NS + tag)
+    return (child.text or "").strip() if child is not None else ""
 
 
-def _flag(element: Element, name: str) -> bool:
-    return _text(element, name).lower() == "true"
+def _flag(element: Element, tag: str, default: bool = False) -> bool:
+    value = _text(element, tag).lower()
+    return value == "true" if value else default
 
 
-def _ref(element: Element, name: str) -> str | None:
-    found = element.find(NS + name)
-    return found.get(DSQ) if found is not None else None
-
-
-def _when(value: str) -> float | None:
+def _date(value: str) -> float | None:
+    """Unix seconds from Disqus's ISO 8601 dates (``2012-05-01T17:46:01Z``), or None."""
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return None
+    if moment.tzinfo is None:  # Disqus dates are UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
 
 
 class DisqusImporter:
-    """Disqus XML export."""
+    """Reads a Disqus XML export."""
 
     name = "disqus"
 
     def parse(self, source: BinaryIO) -> Iterator[Record]:
+        """The export's posts as records; threads are remembered as they go by."""
         threads: dict[str, tuple[str, str]] = {}  # dsq:id -> (link, title)
+        root: Element | None = None
+        events: Any = iterparse(source, events=("start", "end"), forbid_dtd=True)
         try:
-            for _, element in iterparse(source, events=("end",)):
-                if element.tag == NS + "thread" and len(element):
-                    # A thread of its own (a post's <thread dsq:id/> reference has no
-                    # children, and must stay whole until its post is read).
-                    thread_id = element.get(DSQ)
-                    link = _text(element, "link")
-                    if thread_id and link:
-                        threads[thread_id] = (link, _text(element, "title"))
-                    element.clear()
-                elif element.tag == NS + "post":
+            for event, element in events:
+                if root is None:
+                    root = element
+                    if element.tag != NS + "disqus":
+                        raise BrokenInput(
+                            f"This is not a Disqus export: it starts with <{element.tag}>, "
+                            "not <disqus>."
+                        )
+                if event != "end":
+                    continue
+                if element.tag == _POST:
                     yield self._post(element, threads)
-                    element.clear()
-        except DefusedXmlException as exc:
-            raise BrokenInput(
-                f"The file uses XML features yorum refuses to expand ({type(exc).__name__}).",
-                field="file",
-            ) from None
+                    root.clear()
+                elif element.tag == _THREAD and len(element):  # a thread, not a post's link
+                    thread_id = element.get(DSQ_ID, "")
+                    threads[thread_id] = (_text(element, "link"), _text(element, "title"))
+                    root.clear()
         except ParseError as exc:
-            line, column = exc.position
-            raise BrokenInput(
-                f"The Disqus export cannot be read past line {line}, column {column}: "
-                f"{exc.msg if hasattr(exc, 'msg') else exc}",
-                field="file",
-            ) from None
+            raise BrokenInput(f"The Disqus export breaks off or is malformed: {exc}.") from None
+        except DefusedXmlException as exc:
+            raise BrokenInput(f"The Disqus export holds what yorum does not read: {exc}.") from None
+        if root is None:
+            raise BrokenInput("The file is empty.")
 
     @staticmethod
     def _post(post: Element, threads: dict[str, tuple[str, str]]) -> Record:
-        post_id = post.get(DSQ) or ""
+        """One ``<post>`` as a record."""
+        post_id = post.get(DSQ_ID, "")
         if not post_id:
-            return Skipped("", "a post without a dsq:id")
-        thread = threads.get(_ref(post, "thread") or "")
-        if thread is None:
-            return Skipped(post_id, "its thread is not in the file (or has no link)")
-        created = _when(_text(post, "createdAt"))
-        if created is None:
-            return Skipped(post_id, "no readable createdAt date")
-        author = post.find(NS + "author")
-        name = _text(author, "name") if author is not None else ""
-        email = _text(author, "email") if author is not None else ""
-        if _flag(post, "isDeleted"):
-            status = Status.DELETED
-        elif _flag(post, "isSpam"):
+            return Skipped("", "post without a dsq:id")
+        thread = post.find(_THREAD)
+        page = threads.get(thread.get(DSQ_ID, "") if thread is not None else "")
+        if page is None:
+            return Skipped(post_id, "its thread is not in the export")
+        if not page[0]:
+            return Skipped(post_id, "its thread has no link")
+        created_at = _date(_text(post, "createdAt"))
+        if created_at is None:
+            return Skipped(post_id, "no valid date (createdAt)")
+        if _flag(post, "isSpam"):
             status = Status.SPAM
-        elif post.find(NS + "isApproved") is not None and not _flag(post, "isApproved"):
+        elif _flag(post, "isDeleted"):
+            status = Status.DELETED
+        elif not _flag(post, "isApproved", default=True):
             status = Status.PENDING
         else:
             status = Status.APPROVED
+        text = html_to_markdown(_text(post, "message"))
+        if not text and status is not Status.DELETED:
+            return Skipped(post_id, "empty message")
+        author = post.find(NS + "author")
+        parent = post.find(NS + "parent")
         return ImportedComment(
             source_id=post_id,
-            thread=thread[0],
-            title=thread[1],
-            parent=_ref(post, "parent"),
-            author=name,
-            email=email,
+            thread=page[0],
+            title=page[1],
+            parent=(parent.get(DSQ_ID) or None) if parent is not None else None,
+            author=_text(author, "name") if author is not None else "",
+            email=_text(author, "email") if author is not None else "",
             website="",
-            text=html_to_markdown(_text(post, "message")),
-            created_at=created,
+            text=text,
+            created_at=created_at,
             status=status,
             ip=_text(post, "ipAddress"),
         )

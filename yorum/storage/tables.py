@@ -331,12 +331,16 @@ digests = Table(
 imported = Table(
     "imported",
     metadata,
-    # Which comment each imported record became (keyed on the source's own id), so that
-    # importing a file again changes nothing; parents named before they were seen wait here.
+    # What ``yorum import`` brought in: each record of a source, keyed on the source's own
+    # id, so importing a file again changes nothing.
     Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
-    Column("source", String(32), primary_key=True),  # the importer's name
+    Column("source", String(32), primary_key=True),  # the importer's name: disqus, wordpress...
     Column("source_id", String(200), primary_key=True),
-    Column("comment_id", Id, ForeignKey("comments.id", ondelete="CASCADE"), nullable=False),
-    Column("parent_source_id", String(200), nullable=True),  # a parent not yet resolved
+    # None: not kept (a deleted comment nobody answered), or removed since (deleted for good,
+    # a reader's erasure). The row stays, so a new import does not bring the comment back.
+    Column("comment_id", Id, ForeignKey("comments.id", ondelete="SET NULL"), nullable=True),
+    # The source id of the comment replied to, while that comment is not found yet.
+    Column("parent_source_id", String(200), nullable=True),
     Index(None, "comment_id"),
+    sqlite_with_rowid=False,  # the key is the whole point: no second copy of it in an index
 )
