@@ -32,9 +32,18 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from yorum import render
 from yorum.import_workers import Renderer, read_apart, render_all
-from yorum.importers import BrokenInput, ImportedComment, Record, Skipped
+from yorum.importers import (
+    BrokenInput,
+    ImportedComment,
+    Record,
+    Restore,
+    RestoredComment,
+    Skipped,
+)
 from yorum.models import Site, Status
+from yorum.moderation.text import fold_word
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.remap import Remap
 from yorum.settings import CommentSettings
@@ -74,6 +83,7 @@ class ImportReport:
     threads_created: int = 0
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> count
     notes: Counter[str] = field(default_factory=Counter)  # changes made to fit limits
+    restored: Counter[str] = field(default_factory=Counter)  # a full backup's other parts
     examples: list[Skipped] = field(default_factory=list)  # the first skipped records
     broken: str = ""  # why the source could not be read to its end
 
@@ -96,6 +106,9 @@ class ImportReport:
         out.append(f"  skipped:            {sum(self.skipped.values())}")
         for reason, n in sorted(self.skipped.items(), key=lambda item: (-item[1], item[0])):
             out.append(f"    {n:>8}  {reason}")
+        if self.restored:
+            parts = ", ".join(f"{what} {n}" for what, n in sorted(self.restored.items()))
+            out.append(f"  restored:           {parts}")
         for note, n in sorted(self.notes.items()):
             out.append(f"  note: {note}: {n}")
         if self.examples:
@@ -216,6 +229,7 @@ class _Run:
         self.keys: dict[str, str] = {}  # the source's thread key -> yorum's
         self.ip_hashes: dict[str, str] = {}
         self.placeholders: list[int] = []  # deleted comments, dropped at the end if no replies
+        self.restore: Restore | None = None  # the rest of a full backup (yorum's own format)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -226,6 +240,9 @@ class _Run:
             skipped: list[Skipped] = []
             read = duplicates = 0
             for record in islice(stream, BATCH):
+                if isinstance(record, Restore):  # after the last comment
+                    self.restore = record
+                    continue
                 read += 1
                 if isinstance(record, Skipped):
                     skipped.append(record)
@@ -244,9 +261,14 @@ class _Run:
                 return
 
     def texts(self, batch: _Batch) -> list[str]:
-        """What to render of a batch: the texts of the comments not imported before."""
+        """What to render of a batch: the texts of the comments not imported before (a
+        restored comment brings its HTML)."""
         return [
-            "" if c.status is Status.DELETED or c.source_id in batch.known else c.text
+            ""
+            if c.status is Status.DELETED
+            or c.source_id in batch.known
+            or isinstance(c, RestoredComment)
+            else c.text
             for c in batch.comments.values()
         ]
 
@@ -275,7 +297,9 @@ class _Run:
             keys[record.source_id] = key
             if record.parent == record.source_id:
                 record = dataclasses.replace(record, parent=None)
-            if record.source_id in batch.known:  # not rendered: it was there as we read
+            if isinstance(record, RestoredComment):  # sanitized again: files can be edited
+                html[record.source_id] = render.sanitize(record.html)
+            elif record.source_id in batch.known:  # not rendered: it was there as we read
                 html[record.source_id] = render_all([record.text])[0]
             fresh.append(record)
         self._ensure_threads(tx, {keys[r.source_id]: r.title for r in fresh})
@@ -292,7 +316,7 @@ class _Run:
                 if not r.parent or r.parent in stored or r.parent not in waiting
             ] or list(waiting.values())  # a cycle of replies: linked (and cut) at the end
             ids = rows.allocate_ids(tx, len(wave))
-            comment_rows, imported_rows = [], []
+            comment_rows, imported_rows, verdicts = [], [], []
             for record, comment_id in zip(wave, ids, strict=True):
                 parent = stored.get(record.parent) if record.parent else None
                 row = self._row(record, self.threads[keys[record.source_id]], parent)
@@ -310,10 +334,14 @@ class _Run:
                 )
                 stored[record.source_id] = (comment_id, row["depth"])
                 del waiting[record.source_id]
-                if record.status is Status.DELETED:
+                if isinstance(record, RestoredComment):  # kept as the backup has it
+                    if record.score is not None:
+                        verdicts.append((comment_id, record.score, record.reasons))
+                elif record.status is Status.DELETED:
                     self.placeholders.append(comment_id)
             rows.insert_comments(tx, comment_rows)
             rows.remember(tx, imported_rows)
+            rows.add_verdicts(tx, verdicts)
             report.imported += len(wave)
         rows.bump(tx, {self.threads[keys[r.source_id]] for r in fresh})
 
@@ -375,8 +403,39 @@ class _Run:
             notes["websites over 2048 characters left out"] += 1
             website = ""
         text = record.text
+        if isinstance(record, RestoredComment):  # as the backup has it, but for the limits
+            return {
+                **self._fields(thread_id, parent, record, author, email, website, text),
+                "ip_hash": record.ip_hash[:64],
+                "avatar": record.avatar[:16],
+                "pinned": record.pinned,
+                "locked": record.locked,
+                "hold_reason": record.hold_reason,
+                "notify": record.notify,
+            }
         if record.status is Status.DELETED:
             author = email = website = text = ""
+        return {
+            **self._fields(thread_id, parent, record, author, email, website, text),
+            "ip_hash": self._ip_hash(record.ip),
+            "avatar": self.service.avatar_seed(email, author),
+            "pinned": False,
+            "locked": False,
+            "hold_reason": "",
+            "notify": False,
+        }
+
+    @staticmethod
+    def _fields(
+        thread_id: int,
+        parent: tuple[int, int] | None,
+        record: ImportedComment,
+        author: str,
+        email: str,
+        website: str,
+        text: str,
+    ) -> dict[str, Any]:
+        """The columns every imported comment fills the same way."""
         return {
             "thread_id": thread_id,
             "parent_id": parent[0] if parent else None,
@@ -388,14 +447,8 @@ class _Run:
             "status": record.status.value,
             "created_at": record.created_at,
             "edited_at": record.edited_at,
-            "ip_hash": self._ip_hash(record.ip),
             "likes": max(0, record.likes),
             "dislikes": max(0, record.dislikes),
-            "avatar": self.service.avatar_seed(email, author),
-            "pinned": False,
-            "locked": False,
-            "hold_reason": "",
-            "notify": False,
         }
 
     # -- the end ---------------------------------------------------------------------------
@@ -429,6 +482,43 @@ class _Run:
                     dropped_any = True
                     self.report.imported -= 1
                     self.report.skip(Skipped(source_id, "deleted without replies"))
+        if self.restore is not None:
+            self._restore(tx, self.restore)
+
+    def _restore(self, tx: Tx, restore: Restore) -> None:
+        """The rest of a full backup, once its comments are in: the site's settings, the
+        threads' state (threads without comments too), bans, word lists, commenters,
+        reader reports and the audit log. What the site has already stays as it is, so
+        restoring a file twice adds nothing."""
+        site_id, source, restored = self.site.id, self.source, self.report.restored
+        if restore.site is not None:
+            rows.restore_site(tx, dataclasses.replace(restore.site, id=site_id))
+            restored["site settings"] = 1
+        pages = {self._key(t.uri): t for t in restore.threads.values()}
+        self._ensure_threads(tx, {key: thread.title for key, thread in pages.items()})
+        rows.restore_threads(
+            tx, {self.threads[k]: (t.locked, t.created_at) for k, t in pages.items()}
+        )
+        restored["threads"] = len(pages)
+        restored["bans"] = rows.restore_bans(tx, site_id, restore.bans)
+        words = [(word, fold_word(word.word)) for word in restore.words]
+        restored["words"] = rows.restore_words(tx, site_id, words)
+        restored["commenters"] = rows.restore_commenters(tx, site_id, restore.commenters)
+        named = {r.comment for r in restore.reports}
+        named |= {a.comment for a in restore.audit_log if a.comment is not None}
+        ids: dict[str, tuple[int, int]] = {}
+        names = sorted(named)
+        for start in range(0, len(names), BATCH):
+            ids.update(rows.kept(tx, site_id, source, names[start : start + BATCH]))
+        reports = [(ids[r.comment][0], r) for r in restore.reports if r.comment in ids]
+        if len(reports) < len(restore.reports):
+            self.report.notes["reports on comments not imported left out"] += len(
+                restore.reports
+            ) - len(reports)
+        restored["reports"] = rows.restore_reports(tx, reports)
+        entries = [(ids[a.comment][0] if a.comment in ids else None, a) for a in restore.audit_log]
+        restored["audit entries"] = rows.restore_audit(tx, site_id, entries)
+        rows.bump(tx, {self.threads[key] for key in pages})
 
     def _fix_depths(self, tx: Tx, thread_ids: list[int]) -> int:
         """Recompute the depth of every comment of these threads; break reply cycles

@@ -1,4 +1,4 @@
-"""The Isso importer: a database made here with Isso's tables, read and imported."""
+"""Isso's SQLite database in, records out."""
 
 from __future__ import annotations
 
@@ -9,70 +9,109 @@ from pathlib import Path
 import pytest
 
 from yorum.importers import BrokenInput, ImportedComment, Skipped, load
-from yorum.models import Policy, Status
-from yorum.services import Services
+from yorum.models import Status
 
-SCHEMA = """
-CREATE TABLE threads (id INTEGER PRIMARY KEY, uri VARCHAR(256) UNIQUE, title VARCHAR(256));
-CREATE TABLE comments (
-    tid REFERENCES threads(id), id INTEGER PRIMARY KEY, parent INTEGER,
-    created FLOAT NOT NULL, modified FLOAT, mode INTEGER, remote_addr VARCHAR,
-    text VARCHAR, author VARCHAR, email VARCHAR, website VARCHAR,
-    likes INTEGER DEFAULT 0, dislikes INTEGER DEFAULT 0, voters BLOB NOT NULL,
-    notification INTEGER DEFAULT 0);
-INSERT INTO threads VALUES (1, '/blog/hello/', 'Hello, İstanbul');
-INSERT INTO comments VALUES (1, 1, NULL, 1700000000.5, NULL, 1, '198.51.100.0',
-    'First, with **Markdown**', 'Ayşe', 'ayse@example.org', 'https://ayse.example', 3, 1, x'', 0);
-INSERT INTO comments VALUES (1, 2, 1, 1700000100.0, 1700000200.0, 1, '203.0.113.0',
-    'A reply', NULL, NULL, NULL, 0, 0, x'', 0);
-INSERT INTO comments VALUES (1, 3, NULL, 1700000300.0, NULL, 4, '', '', NULL, NULL, NULL,
-    0, 0, x'', 0);
-INSERT INTO comments VALUES (1, 4, 3, 1700000400.0, NULL, 2, '', 'waiting under a deleted one',
-    'Can', NULL, NULL, 0, 0, x'', 0);
-INSERT INTO comments VALUES (1, 5, NULL, 1700000500.0, NULL, 8, '', 'odd mode', NULL, NULL,
-    NULL, 0, 0, x'', 0);
-"""
+DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture
-def isso_db(tmp_path: Path) -> Path:
+def isso_db(tmp_path: Path, script: str = "isso.sql") -> Path:
+    """An Isso database file built from one of the SQL scripts in data/."""
     path = tmp_path / "comments.db"
     with sqlite3.connect(path) as db:
-        db.executescript(SCHEMA)
+        db.executescript((DATA / script).read_text(encoding="utf-8"))
+    db.close()
     return path
 
 
-def test_rows_become_records(isso_db: Path) -> None:
-    with isso_db.open("rb") as source:
-        found = {r.source_id: r for r in load("isso").parse(source)}
-    first = found["1"]
-    assert isinstance(first, ImportedComment)
-    assert (first.thread, first.title, first.text) == (
-        "/blog/hello/", "Hello, İstanbul", "First, with **Markdown**",
-    )  # fmt: skip
-    assert (first.likes, first.dislikes, first.ip) == (3, 1, "198.51.100.0")
-    assert found["2"].parent == "1" and found["2"].edited_at == 1700000200.0  # type: ignore[union-attr]
-    assert found["3"].status is Status.DELETED  # type: ignore[union-attr]
-    assert found["5"] == Skipped("5", "unknown Isso mode 8")
+EXPECTED = [
+    ImportedComment(
+        "1", "/blog/hello/", "Hello, world", None, "Ayşe Yılmaz", "ayse@example.org",
+        "https://ayse.example", "First **comment**", 1500000000.5, Status.APPROVED,
+        likes=3, dislikes=1, ip="203.0.113.0",
+    ),
+    ImportedComment(
+        "2", "/blog/çay-saati/", "", "5", "Omar", "", "", "Replying to a later id",
+        1500000300.0, Status.APPROVED, ip="198.51.100.0",
+    ),
+    ImportedComment(
+        "3", "/blog/hello/", "Hello, world", None, "", "", "", "", 1500000100.0,
+        Status.DELETED, ip="203.0.113.0",
+    ),
+    ImportedComment(
+        "4", "/blog/hello/", "Hello, world", "3", "Anonymous", "", "", "Pending reply",
+        1500000200.0, Status.PENDING, ip="2001:db8::",
+    ),
+    ImportedComment(
+        "5", "/blog/çay-saati/", "", None, "سلمى", "salma@example.org", "", "مرحبا بالعالم",
+        1500000250.0, Status.APPROVED, dislikes=2, ip="192.0.2.0", edited_at=1500000260.25,
+    ),
+    ImportedComment(
+        "6", "/blog/çay-saati/", "", None, "Zoë", "", "", "Caf\ufffd con croissant",
+        1500000270.0, Status.APPROVED, ip="192.0.2.0",
+    ),
+    Skipped("7", "its thread 99 is not in the threads table"),
+    Skipped("8", "unknown moderation mode 3"),
+    ImportedComment(
+        "9", "/blog/hello/", "Hello, world", None, "", "", "", "", 1500000295.0, Status.DELETED
+    ),
+]  # fmt: skip
 
 
-def test_a_stream_is_copied_and_a_non_database_refused(isso_db: Path) -> None:
-    records = list(load("isso").parse(io.BytesIO(isso_db.read_bytes())))
-    assert len(records) == 5
-    with pytest.raises(BrokenInput) as caught:
-        list(load("isso").parse(io.BytesIO(b"this is no database" * 200)))
-    assert "not an Isso database" in caught.value.message
+def test_an_isso_database_becomes_records_in_order_of_id(tmp_path: Path) -> None:
+    path = isso_db(tmp_path)
+    with path.open("rb") as source:
+        records = list(load("isso").parse(source))
+    assert records == EXPECTED
 
 
-def test_imported_with_votes_and_held_comments(services: Services, isso_db: Path) -> None:
-    services.sites.add("blog", origins=["*"], policy=Policy.OPEN)
-    with isso_db.open("rb") as source:
-        report = services.imports.run("blog", load("isso").parse(source), source="isso")
-    assert report.imported == 4 and report.skipped["unknown Isso mode 8"] == 1
-    # readers see the first comment and its reply; the deleted one only holds Can's
-    # comment, which waits for a moderator, so it is not shown
-    [top] = services.comments.page("blog", "/blog/hello/").nodes
-    assert (top.comment.likes, top.comment.dislikes) == (3, 1)
-    assert [r.comment.text_raw for r in top.replies] == ["A reply"]
-    [held] = services.moderation.pending("blog")
-    assert held.comment.author == "Can" and held.comment.parent_id is not None
+def test_a_stream_that_is_not_a_file_is_read_from_a_temporary_copy(tmp_path: Path) -> None:
+    data = isso_db(tmp_path).read_bytes()
+    records = list(load("isso").parse(io.BytesIO(data)))
+    assert records == EXPECTED
+    assert not list(tmp_path.glob("yorum-import-*"))
+
+
+def test_the_database_is_opened_read_only(tmp_path: Path) -> None:
+    path = isso_db(tmp_path)
+    before = path.read_bytes()
+    with path.open("rb") as source:
+        list(load("isso").parse(source))
+    assert path.read_bytes() == before
+
+
+def test_an_early_isso_database_without_vote_columns(tmp_path: Path) -> None:
+    path = isso_db(tmp_path, "isso-old.sql")
+    with path.open("rb") as source:
+        records = list(load("isso").parse(source))
+    assert records == [
+        ImportedComment(
+            "1", "/old/", "", None, "Ann", "", "", "Old one", 1400000000.0, Status.APPROVED,
+            ip="192.0.2.0",
+        )
+    ]  # fmt: skip
+
+
+def test_a_file_that_is_not_a_database_is_broken_input(tmp_path: Path) -> None:
+    path = tmp_path / "comments.db"
+    path.write_bytes(b"<?xml version='1.0'?><disqus></disqus>" * 200)
+    with path.open("rb") as source, pytest.raises(BrokenInput, match="not SQLite"):
+        list(load("isso").parse(source))
+
+
+def test_a_sqlite_file_without_isso_tables_is_broken_input(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE threads (id INTEGER PRIMARY KEY, uri TEXT)")
+    db.close()
+    with path.open("rb") as source, pytest.raises(BrokenInput, match="no table 'comments'"):
+        list(load("isso").parse(source))
+
+
+def test_a_comments_table_missing_a_needed_column_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE threads (id INTEGER PRIMARY KEY, uri TEXT)")
+        db.execute("CREATE TABLE comments (id INTEGER PRIMARY KEY, tid INTEGER, text TEXT)")
+    db.close()
+    with path.open("rb") as source, pytest.raises(BrokenInput, match="lacks parent, created, mode"):
+        list(load("isso").parse(source))

@@ -20,6 +20,7 @@ import click
 from yorum import __version__
 from yorum.cli.backup import backup, restore
 from yorum.cli.commenters import commenter
+from yorum.cli.export import export
 from yorum.cli.imports import import_command
 from yorum.cli.moderation import ban, comments, thread, words
 from yorum.cli.options import common, services_for, settings_for
@@ -451,3 +452,4 @@ main.add_command(commenter)
 main.add_command(words)
 main.add_command(user)
 main.add_command(webhook)
+main.add_command(export)

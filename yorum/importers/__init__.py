@@ -10,6 +10,8 @@ own like any other package's: a third-party format is one entry point away.
 An importer:
 - yields ``ImportedComment`` for each comment, and ``Skipped`` (with a reason a person
   understands) for each record it cannot use, so that nothing is dropped silently;
+- may yield one ``Restore`` after its last comment, with the rest of a full backup (only
+  yorum's own format does);
 - raises ``BrokenInput`` for input it cannot read on (a truncated or malformed file),
   naming where; what was yielded before stays valid;
 - converts the source's text to what yorum stores (Markdown; ``html_to_markdown`` for
@@ -20,14 +22,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 from importlib.metadata import entry_points
 from typing import BinaryIO, Protocol
 
 from yorum.errors import Invalid
-from yorum.models import Status
+from yorum.models import BanKind, Reason, ReportReason, Site, Status, WordKind
 
 GROUP = "yorum.importers"
 
@@ -60,7 +62,93 @@ class Skipped:
     reason: str
 
 
-Record = ImportedComment | Skipped
+@dataclass(frozen=True)
+class RestoredComment(ImportedComment):
+    """A comment from a yorum export: ``source_id`` and ``parent`` are its old ids."""
+
+    html: str = ""  # text_html as it was rendered and sanitized
+    ip_hash: str = ""  # already the keyed hash (``ip`` stays ""): store it as it is
+    avatar: str = ""  # the avatar seed
+    pinned: bool = False
+    locked: bool = False
+    hold_reason: str = ""
+    notify: bool = False
+    score: float | None = None  # the spam verdict; None if it was never scored
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class RestoredThread:
+    """A thread as exported: what the import service needs beyond a comment's title."""
+
+    uri: str
+    title: str
+    locked: bool
+    created_at: float
+
+
+@dataclass(frozen=True)
+class RestoredBan:
+    kind: BanKind
+    value: str  # a lower-case address, a keyed address hash, or a name pattern
+    reason: str
+    created_at: float
+    expires_at: float | None
+
+
+@dataclass(frozen=True)
+class RestoredWord:
+    kind: WordKind
+    word: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class RestoredCommenter:
+    key: str  # email:<address> or ip:<keyed hash>
+    trusted: bool
+    known: bool
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class RestoredReport:
+    comment: str  # the source id of the comment reported
+    reporter_hash: str
+    reason: ReportReason
+    note: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class RestoredAction:
+    """One audit-log entry; ``comment`` is the source id of the comment acted on."""
+
+    actor: str
+    action: str
+    comment: str | None
+    uri: str | None
+    reason: str
+    created_at: float
+
+
+@dataclass
+class Restore:
+    """Everything a full export of a site holds besides its comments (only yorum's own
+    format has it), gathered as the file is read and yielded once, after the last comment:
+    the import service restores it when every comment is stored."""
+
+    exported_at: float = 0.0
+    site: Site | None = None
+    threads: dict[str, RestoredThread] = field(default_factory=dict)
+    bans: list[RestoredBan] = field(default_factory=list)
+    words: list[RestoredWord] = field(default_factory=list)
+    commenters: list[RestoredCommenter] = field(default_factory=list)
+    reports: list[RestoredReport] = field(default_factory=list)
+    audit_log: list[RestoredAction] = field(default_factory=list)
+
+
+Record = ImportedComment | Skipped | Restore
 
 
 class BrokenInput(Invalid):

@@ -1,98 +1,128 @@
-"""Commento's and Commento++'s JSON export: ``{"version": 1, "comments": [...],
-"commenters": [...]}``.
+"""Commento and Commento++ exports (``{"version": 1, "comments": [...], "commenters":
+[...]}``, usually gzip) as records.
 
-The export is one JSON document and is read whole: Commento writes it for one domain and
-gzips it, and even busy sites' exports are a few megabytes. A ``.gz`` file is unpacked on
-the fly. Comments name their parent by ``parentHex`` (``root`` at the top) and their
-author by ``commenterHex`` (``anonymous`` for guests); ``state`` is ``approved``,
-``unapproved`` or ``flagged``.
+A comment has ``commentHex``, ``parentHex`` ("root" at top level), ``url`` (the page's
+path), ``markdown`` (or ``html``), ``commenterHex``, ``creationDate`` (RFC 3339),
+``state`` (approved, unapproved, flagged), ``deleted`` and ``score``; its author's name,
+e-mail and link are in ``commenters``, which the export writes *after* the comments.
+
+The document is read with a streaming JSON parser in two passes over the file: the
+first keeps only the commenters (a few fields each), the second yields the comments one
+by one, so memory grows with the number of commenters, never with the comments.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from yorum.importers import BrokenInput, ImportedComment, Record, Skipped, html_to_markdown
+from yorum.importers.sources import json_items, on_disk, rfc3339
 from yorum.models import Status
 
-STATES = {"approved": Status.APPROVED, "unapproved": Status.PENDING, "flagged": Status.SPAM}
+_STATES = {"approved": Status.APPROVED, "unapproved": Status.PENDING, "flagged": Status.SPAM}
 
 
-def _when(value: Any) -> float | None:
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
-
-
-def _page(url: str) -> str:
-    """Commento keeps pages as ``domain/path``: the path, as yorum keys threads."""
-    if url.startswith("/") or "://" in url:
-        return url
-    _, slash, path = url.partition("/")
-    return "/" + path if slash else "/"
+@dataclass(frozen=True)
+class _Commenter:
+    name: str
+    email: str
+    link: str
 
 
 class CommentoImporter:
-    """Commento / Commento++ JSON export."""
+    """Reads a Commento export, plain JSON or gzip."""
 
     name = "commento"
 
     def parse(self, source: BinaryIO) -> Iterator[Record]:
-        raw = source.read()
-        if raw[:2] == b"\x1f\x8b":
-            try:
-                raw = gzip.decompress(raw)
-            except (OSError, EOFError) as exc:
-                raise BrokenInput(f"The gzipped export is damaged: {exc}", field="file") from None
-        try:
-            document = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise BrokenInput(
-                f"The Commento export is not valid JSON: {exc}", field="file"
-            ) from None
-        if not isinstance(document, dict) or not isinstance(document.get("comments"), list):
-            raise BrokenInput("This is not a Commento export (no comments list).", field="file")
-        commenters = document.get("commenters") or []
-        people = {c.get("commenterHex"): c for c in commenters if isinstance(c, dict)}
-        for comment in document["comments"]:
-            yield self._comment(comment, people)
+        """The export's comments in file order."""
+        with on_disk(source, plain=True) as path:
+            commenters, version = _commenters(path)
+            if version != 1:
+                raise BrokenInput(
+                    f"Not a Commento export of a known version (version {version!r}; "
+                    "yorum reads version 1).",
+                    field="file",
+                )
+            with path.open("rb") as stream:
+                for _, comment in json_items(stream, ("comments.item",)):
+                    yield _record(comment, commenters)
 
-    @staticmethod
-    def _comment(comment: Any, people: dict[Any, dict[str, Any]]) -> Record:
-        if not isinstance(comment, dict) or not comment.get("commentHex"):
-            return Skipped("", "a comment without a commentHex")
-        source_id = str(comment["commentHex"])
-        url = str(comment.get("url") or "")
-        if not url:
-            return Skipped(source_id, "no page url")
-        created = _when(comment.get("creationDate"))
-        if created is None:
-            return Skipped(source_id, "no readable creationDate")
-        state = STATES.get(str(comment.get("state") or "approved"))
-        if state is None:
-            return Skipped(source_id, f"unknown state {comment.get('state')!r}")
-        status = Status.DELETED if comment.get("deleted") else state
-        person = people.get(comment.get("commenterHex"), {})
-        markdown = comment.get("markdown")
-        text = str(markdown) if markdown else html_to_markdown(str(comment.get("html") or ""))
-        parent = comment.get("parentHex")
-        score = comment.get("score")
-        return ImportedComment(
-            source_id=source_id,
-            thread=_page(url),
-            title="",
-            parent=str(parent) if parent and parent != "root" else None,
-            author=str(person.get("name") or ""),
-            email=str(person.get("email") or ""),
-            website=str(person.get("link") or "") if person.get("link") != "undefined" else "",
-            text=text,
-            created_at=created,
-            status=status,
-            likes=max(int(score), 0) if isinstance(score, int) else 0,
-            dislikes=max(-int(score), 0) if isinstance(score, int) else 0,
-        )
+
+def _commenters(path: Path) -> tuple[dict[str, _Commenter], Any]:
+    """The first pass: every commenter by hex id, and the export's version."""
+    found: dict[str, _Commenter] = {}
+    version: Any = None
+    with path.open("rb") as stream:
+        try:
+            for prefix, value in json_items(stream, ("version", "commenters.item")):
+                if prefix == "version":
+                    version = value
+                elif isinstance(value, dict) and isinstance(value.get("commenterHex"), str):
+                    found[value["commenterHex"]] = _Commenter(
+                        _text(value.get("name")), _text(value.get("email")),
+                        _link(value.get("link")),
+                    )  # fmt: skip
+        except BrokenInput as exc:
+            raise BrokenInput(
+                f"Not a readable Commento export: {exc.message}", field="file"
+            ) from exc
+    return found, version
+
+
+def _record(comment: Any, commenters: dict[str, _Commenter]) -> Record:
+    """One element of ``comments`` as a record."""
+    if not isinstance(comment, dict):
+        return Skipped("", "a comment that is not a JSON object")
+    source_id = comment.get("commentHex")
+    if not isinstance(source_id, str) or not source_id:
+        return Skipped("", "a comment without a commentHex")
+    url = comment.get("url")
+    if not isinstance(url, str) or not url:
+        return Skipped(source_id, "no page URL (url)")
+    created = rfc3339(comment.get("creationDate"))
+    if created is None:
+        return Skipped(source_id, f"no valid creationDate ({comment.get('creationDate')!r})")
+    state = comment.get("state") or "approved"
+    status = _STATES.get(state) if isinstance(state, str) else None
+    if status is None:
+        return Skipped(source_id, f"unknown state {state!r}")
+    deleted = comment.get("deleted") is True
+    author = commenters.get(_text(comment.get("commenterHex")), _Commenter("", "", ""))
+    parent = comment.get("parentHex")
+    score = comment.get("score")
+    votes = score if isinstance(score, int) else 0
+    return ImportedComment(
+        source_id=source_id,
+        thread=url,
+        title="",
+        parent=parent if isinstance(parent, str) and parent not in ("", "root") else None,
+        author=author.name,
+        email=author.email,
+        website=author.link,
+        text="" if deleted else _markdown(comment),
+        created_at=created,
+        status=Status.DELETED if deleted else status,
+        likes=max(votes, 0),
+        dislikes=max(-votes, 0),
+    )
+
+
+def _markdown(comment: dict[str, Any]) -> str:
+    markdown = comment.get("markdown")
+    if isinstance(markdown, str) and markdown.strip():
+        return markdown
+    return html_to_markdown(_text(comment.get("html")))
+
+
+def _link(value: Any) -> str:
+    """A commenter's website; Commento writes "undefined" when there is none."""
+    link = _text(value).strip()
+    return link if link.startswith(("http://", "https://")) else ""
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""

@@ -3,14 +3,34 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, func, select, text, update
 
-from yorum.models import Status
+from yorum.importers import (
+    RestoredAction,
+    RestoredBan,
+    RestoredCommenter,
+    RestoredReport,
+    RestoredWord,
+)
+from yorum.models import Reason, Site, Status
 from yorum.storage import Tx
-from yorum.storage.tables import comments, imported, threads
+from yorum.storage import sites as site_rows
+from yorum.storage.tables import (
+    audit_log,
+    bans,
+    comment_verdicts,
+    commenters,
+    comments,
+    imported,
+    reports,
+    sites,
+    spam_words,
+    threads,
+)
 from yorum.storage.threads import announce
 
 _KNOWN = select(imported.c.source_id).where(
@@ -258,3 +278,109 @@ def count(tx: Tx, site_id: str, source: str) -> int:
             .where(imported.c.site_id == site_id, imported.c.source == source)
         ).scalar_one()
     )
+
+
+# -- a full backup restored (yorum's own format) ------------------------------------------
+
+
+def add_verdicts(tx: Tx, verdicts: list[tuple[int, float, tuple[Reason, ...]]]) -> None:
+    """Store restored spam verdicts: ``(comment id, score, reasons)``."""
+    rows = [
+        {
+            "comment_id": comment_id,
+            "score": score,
+            "reasons": json.dumps(
+                [{"scorer": r.scorer, "points": r.points, "text": r.text} for r in reasons],
+                ensure_ascii=False,
+            ),
+        }
+        for comment_id, score, reasons in verdicts
+    ]
+    _bulk_insert(tx, comment_verdicts, rows)
+
+
+def restore_site(tx: Tx, site: Site) -> None:
+    """Give the site ``site.id`` every setting of ``site``, its creation time included."""
+    site_rows.update(tx, site)
+    tx.execute(sites.update().where(sites.c.id == site.id).values(created_at=site.created_at))
+
+
+def restore_threads(tx: Tx, states: dict[int, tuple[bool, float]]) -> None:
+    """Set ``thread id -> (locked, created_at)``."""
+    if states:
+        tx.execute(
+            threads.update()
+            .where(threads.c.id == bindparam("thread_id"))
+            .values(locked=bindparam("is_locked"), created_at=bindparam("created")),
+            [
+                {"thread_id": thread_id, "is_locked": locked, "created": created}
+                for thread_id, (locked, created) in states.items()
+            ],
+        )
+
+
+def _missing(tx: Tx, table: Table, row: dict[str, Any], keys: Sequence[str]) -> bool:
+    where = [
+        table.c[key].is_(None) if row[key] is None else table.c[key] == row[key] for key in keys
+    ]
+    return tx.execute(select(func.count()).select_from(table).where(*where)).scalar_one() == 0
+
+
+def _insert_missing(tx: Tx, table: Table, rows: list[dict[str, Any]], keys: Sequence[str]) -> int:
+    """Insert those rows that no row matches on ``keys``; how many were."""
+    fresh = [row for row in rows if _missing(tx, table, row, keys)]
+    _bulk_insert(tx, table, fresh)
+    return len(fresh)
+
+
+def restore_bans(tx: Tx, site_id: str, restored: Sequence[RestoredBan]) -> int:
+    """Add the bans the site does not have yet; how many were added."""
+    rows = [
+        {"site_id": site_id, "kind": b.kind.value, "value": b.value, "reason": b.reason,
+         "created_at": b.created_at, "expires_at": b.expires_at}
+        for b in restored
+    ]  # fmt: skip
+    return _insert_missing(tx, bans, rows, ("site_id", "kind", "value", "created_at"))
+
+
+def restore_words(tx: Tx, site_id: str, restored: Sequence[tuple[RestoredWord, str]]) -> int:
+    """Add ``(word, folded)`` to the site's lists where the folded word is not on one."""
+    rows = [
+        {"site_id": site_id, "kind": w.kind.value, "word": w.word, "folded": folded,
+         "created_at": w.created_at}
+        for w, folded in restored
+    ]  # fmt: skip
+    return _insert_missing(tx, spam_words, rows, ("site_id", "folded"))
+
+
+def restore_commenters(tx: Tx, site_id: str, restored: Sequence[RestoredCommenter]) -> int:
+    """Add the commenters the site does not know yet (those it knows keep their flags)."""
+    rows = [
+        {"site_id": site_id, "key": c.key, "trusted": c.trusted, "known": c.known,
+         "updated_at": c.updated_at}
+        for c in restored
+    ]  # fmt: skip
+    return _insert_missing(tx, commenters, rows, ("site_id", "key"))
+
+
+def restore_reports(tx: Tx, restored: Sequence[tuple[int, RestoredReport]]) -> int:
+    """Add ``(comment id, report)`` where that reader has not reported that comment."""
+    rows = [
+        {"comment_id": comment_id, "reporter_hash": r.reporter_hash, "reason": r.reason.value,
+         "note": r.note, "created_at": r.created_at}
+        for comment_id, r in restored
+    ]  # fmt: skip
+    return _insert_missing(tx, reports, rows, ("comment_id", "reporter_hash"))
+
+
+def restore_audit(
+    tx: Tx, site_id: str, restored: Sequence[tuple[int | None, RestoredAction]]
+) -> int:
+    """Add ``(comment id, entry)`` to the audit log unless the same entry is there."""
+    rows = [
+        {"site_id": site_id, "actor": a.actor, "action": a.action, "comment_id": comment_id,
+         "uri": a.uri, "reason": a.reason, "created_at": a.created_at}
+        for comment_id, a in restored
+    ]  # fmt: skip
+    keys = ("site_id", "actor", "action", "comment_id", "uri", "created_at")
+    return _insert_missing(tx, audit_log, rows, keys)
