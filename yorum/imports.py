@@ -190,9 +190,9 @@ class ImportService:
         """A factory of batch transactions: each its own, or savepoints of one that a dry
         run rolls back at the end."""
         if not dry_run:
-            yield self.store.write
+            yield lambda: self.store.write(bulk=True)
             return
-        with self.store.write() as outer:
+        with self.store.write(bulk=True) as outer:
 
             @contextmanager
             def savepoint() -> Iterator[Tx]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import ipaddress
 
@@ -30,8 +29,7 @@ class IpHasher:
 
     def __call__(self, ip: str) -> str:
         """A 32-hex-digit keyed hash of the address."""
-        digest = hmac.new(self._key, normalize_ip(ip).encode(), hashlib.sha256).hexdigest()
-        return digest[:32]
+        return hmac.digest(self._key, normalize_ip(ip).encode(), "sha256").hex()[:32]
 
 
 class AvatarSeeds:
@@ -53,4 +51,4 @@ class AvatarSeeds:
             identity = "name:" + author.strip()
         else:
             return ""
-        return hmac.new(self._key, identity.encode(), hashlib.sha256).hexdigest()[:16]
+        return hmac.digest(self._key, identity.encode(), "sha256").hex()[:16]

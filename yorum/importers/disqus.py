@@ -14,9 +14,9 @@ from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
 
 from yorum.importers import BrokenInput, ImportedComment, Record, Skipped, html_to_markdown
+from yorum.importers.xmlstream import iterparse
 from yorum.models import Status
 
 NS = "{http://disqus.com}"
@@ -55,7 +55,7 @@ class DisqusImporter:
         """The export's posts as records; threads are remembered as they go by."""
         threads: dict[str, tuple[str, str]] = {}  # dsq:id -> (link, title)
         root: Element | None = None
-        events: Any = iterparse(source, events=("start", "end"), forbid_dtd=True)
+        events: Any = iterparse(source, events=("start", "end"))
         try:
             for event, element in events:
                 if root is None:

@@ -17,9 +17,9 @@ from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
 
 from yorum.importers import BrokenInput, ImportedComment, Record, Skipped, html_to_markdown
+from yorum.importers.xmlstream import iterparse
 from yorum.models import Status
 
 _STATUS = {
@@ -77,7 +77,7 @@ class WordPressImporter:
         channel: Element | None = None
         open_tags: list[str] = []  # the elements the parser is inside, outermost first
         link = title = ""
-        events: Any = iterparse(source, events=("start", "end"), forbid_dtd=True)
+        events: Any = iterparse(source, events=("start", "end"))
         try:
             for event, element in events:
                 tag = element.tag
