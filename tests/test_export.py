@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from tests.conftest import FakeClock
+from tests.conftest import OPEN_GATE, FakeClock
 from yorum.cli import main
 from yorum.errors import UnknownSite
 from yorum.export import Exporter, schema
@@ -396,3 +396,39 @@ def test_yorum_export_of_an_unknown_site_fails_cleanly(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1 and "error: No site 'nope'." in result.stderr
     assert not target.exists() and not list(tmp_path.glob("*.partial"))
+
+
+def test_a_site_moves_between_servers_with_the_two_commands(tmp_path: Path) -> None:
+    old, new = str(tmp_path / "old"), str(tmp_path / "new")
+    runner = CliRunner()
+    for data in (old, new):
+        assert runner.invoke(main, ["site", "add", "blog", "--data-dir", data]).exit_code == 0
+    settings = with_overrides(
+        Settings(), server={"data_dir": old}, database={"url": f"sqlite:///{old}/yorum.sqlite3"}
+    )
+    with_comments = build(with_overrides(settings, abuse=OPEN_GATE))
+    try:
+        first = with_comments.comments.post(
+            NewComment("blog", "/a", "First", author="Ana"), READER
+        ).comment
+        with_comments.comments.post(NewComment("blog", "/a", "Reply", parent_id=first.id), READER)
+    finally:
+        with_comments.close()
+    export = tmp_path / "blog.json.gz"
+    result = runner.invoke(main, ["export", "--site", "blog", "--output", str(tmp_path / "b")]
+                           + ["--data-dir", old])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    export.write_bytes(gzip.compress((tmp_path / "b").read_bytes()))
+    for _ in range(2):  # the second time, everything is already there
+        result = runner.invoke(
+            main, ["import", "yorum", str(export), "--site", "blog", "--data-dir", new]
+        )
+        assert result.exit_code == 0, result.output
+    assert "comments imported:  0" in result.stdout and "already there:      2" in result.stdout
+    assert "restored:" in result.stdout
+    result = runner.invoke(main, ["export", "--site", "blog", "--data-dir", new])
+    moved = json.loads(result.stdout)
+    assert [(c["author"], c["text"], c["parent"] is not None) for c in moved["comments"]] == [
+        ("Ana", "First", False),
+        ("", "Reply", True),
+    ]

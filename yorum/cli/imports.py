@@ -53,8 +53,8 @@ def import_command(
     maps: tuple[str, ...],
     map_file: Path | None,
 ) -> None:
-    """Import another system's comments: FORMAT is disqus, wordpress, isso, commento,
-    or any importer installed.
+    """Import another system's comments: FORMAT is disqus, wordpress, isso, remark42,
+    commento, yorum (yorum export's JSON), or any importer installed.
 
     Importing a file twice changes nothing. Example:
     yorum import disqus export.xml --site blog --map https://old.example.org/=/ --dry-run
