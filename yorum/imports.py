@@ -306,43 +306,50 @@ class _Run:
         parents = {r.parent for r in fresh if r.parent}
         in_batch = {r.source_id for r in fresh}
         stored = rows.kept(tx, site.id, self.source, [p for p in parents if p not in in_batch])
-        # Waves: first what has no parent or a stored one, then replies to those, and so on;
-        # replies whose parent is nowhere yet are stored top-level and linked at the end.
-        waiting = {r.source_id: r for r in fresh}
-        while waiting:
-            wave = [
-                r
-                for r in waiting.values()
-                if not r.parent or r.parent in stored or r.parent not in waiting
-            ] or list(waiting.values())  # a cycle of replies: linked (and cut) at the end
-            ids = rows.allocate_ids(tx, len(wave))
-            comment_rows, imported_rows, verdicts = [], [], []
-            for record, comment_id in zip(wave, ids, strict=True):
-                parent = stored.get(record.parent) if record.parent else None
-                row = self._row(record, self.threads[keys[record.source_id]], parent)
-                row["id"] = comment_id
-                row["text_html"] = html[record.source_id] if row["text_raw"] else ""
-                comment_rows.append(row)
-                imported_rows.append(
-                    {
-                        "site_id": site.id,
-                        "source": self.source,
-                        "source_id": record.source_id,
-                        "comment_id": comment_id,
-                        "parent_source_id": record.parent if record.parent and not parent else None,
-                    }
-                )
-                stored[record.source_id] = (comment_id, row["depth"])
-                del waiting[record.source_id]
-                if isinstance(record, RestoredComment):  # kept as the backup has it
-                    if record.score is not None:
-                        verdicts.append((comment_id, record.score, record.reasons))
-                elif record.status is Status.DELETED:
-                    self.placeholders.append(comment_id)
-            rows.insert_comments(tx, comment_rows)
-            rows.remember(tx, imported_rows)
-            rows.add_verdicts(tx, verdicts)
-            report.imported += len(wave)
+        # Parents before their replies: first what has no parent, a stored one, or one not
+        # in this batch, then the replies to those, breadth first; replies whose parent is
+        # nowhere yet are stored top-level and linked at the end (as are replies caught in
+        # a cycle, a source's error, which the end cuts).
+        replies: dict[str, list[ImportedComment]] = {}
+        ordered: list[ImportedComment] = []
+        for record in fresh:
+            if record.parent and record.parent in in_batch and record.parent not in stored:
+                replies.setdefault(record.parent, []).append(record)
+            else:
+                ordered.append(record)
+        at = 0
+        while at < len(ordered):
+            ordered.extend(replies.pop(ordered[at].source_id, ()))
+            at += 1
+        ordered.extend(record for cycle in replies.values() for record in cycle)
+        ids = rows.allocate_ids(tx, len(ordered))
+        comment_rows, imported_rows, verdicts = [], [], []
+        for record, comment_id in zip(ordered, ids, strict=True):
+            parent = stored.get(record.parent) if record.parent else None
+            parent_id, depth = self._place(parent)
+            row = self._row(record, self.threads[keys[record.source_id]], parent_id, depth)
+            row["id"] = comment_id
+            row["text_html"] = html[record.source_id] if row["text_raw"] else ""
+            comment_rows.append(row)
+            imported_rows.append(
+                {
+                    "site_id": site.id,
+                    "source": self.source,
+                    "source_id": record.source_id,
+                    "comment_id": comment_id,
+                    "parent_source_id": record.parent if record.parent and not parent else None,
+                }
+            )
+            stored[record.source_id] = (comment_id, depth, parent_id)
+            if isinstance(record, RestoredComment):  # kept as the backup has it
+                if record.score is not None:
+                    verdicts.append((comment_id, record.score, record.reasons))
+            elif record.status is Status.DELETED:
+                self.placeholders.append(comment_id)
+        rows.insert_comments(tx, comment_rows)
+        rows.remember(tx, imported_rows)
+        rows.add_verdicts(tx, verdicts)
+        report.imported += len(ordered)
         rows.bump(tx, {self.threads[keys[r.source_id]] for r in fresh})
 
     def _key(self, thread: str) -> str:
@@ -386,8 +393,19 @@ class _Run:
             return title[: _TITLE - 1] + "…"
         return title
 
+    def _place(self, parent: tuple[int, int, int | None] | None) -> tuple[int | None, int]:
+        """``(parent id, depth)`` of a reply to ``parent`` (its comment id, depth and parent
+        id): under it, or beside it when it is as deep as replies nest (``max_depth``), as
+        a reply posted there would be refused."""
+        if parent is None:
+            return None, 0
+        comment_id, depth, parent_id = parent
+        if depth < self.service.settings.max_depth:
+            return comment_id, depth + 1
+        return parent_id, depth
+
     def _row(
-        self, record: ImportedComment, thread_id: int, parent: tuple[int, int] | None
+        self, record: ImportedComment, thread_id: int, parent_id: int | None, depth: int
     ) -> dict[str, Any]:
         """The ``comments`` row for a record (all but id and HTML), fitted to the limits."""
         notes = self.report.notes
@@ -405,7 +423,7 @@ class _Run:
         text = record.text
         if isinstance(record, RestoredComment):  # as the backup has it, but for the limits
             return {
-                **self._fields(thread_id, parent, record, author, email, website, text),
+                **self._fields(thread_id, parent_id, depth, record, author, email, website, text),
                 "ip_hash": record.ip_hash[:64],
                 "avatar": record.avatar[:16],
                 "pinned": record.pinned,
@@ -416,7 +434,7 @@ class _Run:
         if record.status is Status.DELETED:
             author = email = website = text = ""
         return {
-            **self._fields(thread_id, parent, record, author, email, website, text),
+            **self._fields(thread_id, parent_id, depth, record, author, email, website, text),
             "ip_hash": self._ip_hash(record.ip),
             "avatar": self.service.avatar_seed(email, author),
             "pinned": False,
@@ -428,7 +446,8 @@ class _Run:
     @staticmethod
     def _fields(
         thread_id: int,
-        parent: tuple[int, int] | None,
+        parent_id: int | None,
+        depth: int,
         record: ImportedComment,
         author: str,
         email: str,
@@ -438,8 +457,8 @@ class _Run:
         """The columns every imported comment fills the same way."""
         return {
             "thread_id": thread_id,
-            "parent_id": parent[0] if parent else None,
-            "depth": parent[1] + 1 if parent else 0,
+            "parent_id": parent_id,
+            "depth": depth,
             "author": author,
             "email": email,
             "website": website,
@@ -460,7 +479,7 @@ class _Run:
         waiting = rows.pending(tx, site_id, source)
         if waiting:
             parents = {parent for _, parent in waiting}
-            found: dict[str, tuple[int, int]] = {}
+            found: dict[str, tuple[int, int, int | None]] = {}
             names = sorted(parents)
             for start in range(0, len(names), BATCH):
                 found.update(rows.kept(tx, site_id, source, names[start : start + BATCH]))
@@ -506,7 +525,7 @@ class _Run:
         restored["commenters"] = rows.restore_commenters(tx, site_id, restore.commenters)
         named = {r.comment for r in restore.reports}
         named |= {a.comment for a in restore.audit_log if a.comment is not None}
-        ids: dict[str, tuple[int, int]] = {}
+        ids: dict[str, tuple[int, int, int | None]] = {}
         names = sorted(named)
         for start in range(0, len(names), BATCH):
             ids.update(rows.kept(tx, site_id, source, names[start : start + BATCH]))
@@ -528,15 +547,18 @@ class _Run:
         children: dict[int | None, list[int]] = {}
         for cid, parent, _ in tree:
             children.setdefault(parent if parent in parent_of else None, []).append(cid)
-        depth: dict[int, int] = {}
-        stack = [(cid, 0) for cid in children.get(None, [])]
+        limit = self.service.settings.max_depth
+        place: dict[int, tuple[int | None, int]] = {}  # comment id -> (parent id, depth)
+        stack = [(cid, parent_of[cid], 0) for cid in children.get(None, [])]
         while stack:
-            cid, d = stack.pop()
-            depth[cid] = d
-            stack.extend((child, d + 1) for child in children.get(cid, []))
+            cid, parent, d = stack.pop()
+            place[cid] = (parent, d)
+            # Its replies go under it, or beside it once it is as deep as replies nest.
+            below = (cid, d + 1) if d < limit else (parent, d)
+            stack.extend((child, *below) for child in children.get(cid, []))
         cuts: set[int] = set()
         for cid, _, _ in tree:
-            if cid in depth:
+            if cid in place:
                 continue
             # Not reached from a top-level comment: up its parents is a cycle; cut it there.
             walked: set[int] = set()
@@ -547,9 +569,9 @@ class _Run:
             cuts.add(node)
         changes: list[tuple[int, int | None, int]] = [(cid, None, 0) for cid in cuts]
         changes += [
-            (cid, parent, depth[cid])
+            (cid, *place[cid])
             for cid, parent, old in tree
-            if cid in depth and depth[cid] != old
+            if cid in place and place[cid] != (parent, old)
         ]
         rows.set_tree(tx, changes)
         if cuts:  # the depths below the cuts, now that they are top-level

@@ -60,6 +60,11 @@ def decode_cursor(cursor: str, sort: Sort) -> SortKey:
     return tuple(float(x) for x in data[1:])
 
 
+NODE_LEVELS = 32
+"""Levels of replies one response nests at most (new replies nest 16 deep at most, but an
+import may bring deeper threads)."""
+
+
 class Tree:
     """The visible comments of one thread, indexed by parent."""
 
@@ -70,15 +75,19 @@ class Tree:
             if c.parent_id is None or c.parent_id in ids:
                 by_parent[c.parent_id].append(c)
         self._children = by_parent
-        self._visible: dict[int, int] = {}
-        for c in by_parent[None]:
-            self._count(c)
-
-    def _count(self, comment: Comment) -> int:
-        """Approved comments in the subtree under (and including) ``comment``."""
-        below = sum(self._count(child) for child in self._children.get(comment.id, ()))
-        self._visible[comment.id] = below
-        return below + (comment.status is Status.APPROVED)
+        self._visible: dict[int, int] = {}  # comment id -> approved comments below it
+        # Counted bottom-up without recursion: an imported thread may nest thousands deep.
+        order: list[Comment] = []
+        stack = list(by_parent[None])
+        while stack:
+            comment = stack.pop()
+            order.append(comment)
+            stack.extend(by_parent.get(comment.id, ()))
+        for comment in reversed(order):  # every reply comes before its parent here
+            self._visible[comment.id] = sum(
+                self._visible[child.id] + (child.status is Status.APPROVED)
+                for child in by_parent.get(comment.id, ())
+            )
 
     def replies_below(self, comment_id: int) -> int:
         """Approved comments anywhere below this one."""
@@ -103,13 +112,16 @@ class Tree:
         """Whether this comment is part of the visible tree."""
         return comment_id in self._visible
 
-    def node(self, comment: Comment, reply_limit: int) -> CommentNode:
-        """``comment`` with up to ``reply_limit`` replies at each level below it."""
+    def node(self, comment: Comment, reply_limit: int, levels: int = NODE_LEVELS) -> CommentNode:
+        """``comment`` with up to ``reply_limit`` replies at each level below it, ``levels``
+        levels deep at most; deeper replies are counted as hidden, for the reader to load
+        by their parent."""
         children = self.shown(comment.id)
+        shown = children[:reply_limit] if levels > 0 else []
         return CommentNode(
             comment=comment,
-            replies=[self.node(child, reply_limit) for child in children[:reply_limit]],
-            hidden_replies=max(0, len(children) - reply_limit),
+            replies=[self.node(child, reply_limit, levels - 1) for child in shown],
+            hidden_replies=len(children) - len(shown),
             reply_count=self.replies_below(comment.id),
         )
 

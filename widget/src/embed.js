@@ -247,8 +247,9 @@ class Widget {
     } else {
       const name = node.author || t("anonymous");
       const author = node.website
-        ? el("a", { class: "yorum-author", href: node.website, rel: "nofollow ugc noopener" }, name)
-        : el("span", { class: "yorum-author" }, name);
+        ? el("a", { class: "yorum-author", href: node.website, rel: "nofollow ugc noopener" },
+            el("bdi", {}, name))
+        : el("span", { class: "yorum-author" }, el("bdi", {}, name));
       const time = el(
         "time",
         { datetime: node.created, title: exactTime(node.created, t.language) },

@@ -39,7 +39,7 @@ _KNOWN = select(imported.c.source_id).where(
     imported.c.source_id.in_(bindparam("ids", expanding=True)),
 )
 _KEPT = (
-    select(imported.c.source_id, comments.c.id, comments.c.depth)
+    select(imported.c.source_id, comments.c.id, comments.c.depth, comments.c.parent_id)
     .join(comments, comments.c.id == imported.c.comment_id)
     .where(
         imported.c.site_id == bindparam("site_id"),
@@ -78,10 +78,11 @@ def known(tx: Tx, site_id: str, source: str, source_ids: Sequence[str]) -> set[s
 
 def kept(
     tx: Tx, site_id: str, source: str, source_ids: Sequence[str]
-) -> dict[str, tuple[int, int]]:
-    """``source id -> (comment id, depth)`` for those of these records that are comments."""
+) -> dict[str, tuple[int, int, int | None]]:
+    """``source id -> (comment id, depth, parent id)`` for those of these records that are
+    comments."""
     params = {"site_id": site_id, "source": source, "ids": list(source_ids)}
-    return {row[0]: (row[1], row[2]) for row in tx.execute(_KEPT, params)}
+    return {row[0]: (row[1], row[2], row[3]) for row in tx.execute(_KEPT, params)}
 
 
 def threads_of(tx: Tx, site_id: str, uris: Sequence[str]) -> dict[str, tuple[int, str]]:
