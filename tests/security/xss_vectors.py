@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a vector reads best whole, on one line
 """XSS vectors for yorum, one per entry; ``%ID%`` stands for the vector's number.
 
 Each vector, if the browser ever executed it, calls ``window.__xss(ID)`` or ``alert(ID)``
