@@ -15,7 +15,9 @@ ALLOWED_TAGS = {
     "p", "br", "a", "em", "strong", "del", "s", "code", "pre", "blockquote",
     "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}, "code": {"class"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "code": {"class"}}
+"""Only these: the ``"*"`` entry below clears nh3's default of ``lang`` and ``title`` on
+any element (a link's title, from Markdown's ``[text](url "title")``, is kept)."""
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
@@ -28,7 +30,7 @@ _markdown = (
 
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    attributes={**ALLOWED_ATTRIBUTES, "*": set()},
     url_schemes=URL_SCHEMES,
     link_rel=LINK_REL,
     strip_comments=True,

@@ -29,7 +29,8 @@ FRAGMENTS = [
     "[a]: javascript:alert(1)\n\n[x][a]", "`<script>`", "```\n<script>\n```", "> ", "* ", "1. ",
     "**", "_", "[", "](", ")", "<", ">", "&", "&lt;", "&#0;", "\x00", "\u202e", "\u200d",
     "\ufeff", "＜script＞", "https://example.org/a?b=<c>", "www.example.org", "mailto:a@b.c",
-    " ", "\n", "\n\n", "\t", "x", "onerror=", "style=", "href=",
+    " ", "\n", "\n\n", "\t", "x", "onerror=", "style=", "href=", "[x](https://example.org \"t\")",
+    "<p lang=en title=t dir=rtl>", "<span style=\"color:red\" class=x id=y>",
 ]  # fmt: skip
 
 hostile = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=30).map("".join)
@@ -123,3 +124,11 @@ def test_an_importer_reads_any_bytes_or_says_why_not(fmt: str, data: bytes) -> N
             pass
     except BrokenInput as exc:
         assert exc.message and exc.code == "broken_input"
+
+
+def test_only_the_allowed_attributes_survive() -> None:
+    html = render.sanitize(
+        '<p lang="en" title="t" dir="rtl">a <a href="https://x.org" title="u" lang="de">b</a></p>'
+    )
+    assert html == '<p>a <a href="https://x.org" title="u" rel="nofollow ugc noopener">b</a></p>'
+    assert problems('<p lang="en">x</p>') == ["attribute lang on <p>"]
