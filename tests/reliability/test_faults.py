@@ -15,11 +15,13 @@ import os
 import pwd
 import shutil
 import signal
+import socket
+import sqlite3
 import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,6 +30,9 @@ import psycopg
 import pytest
 
 from tests.servers import Server, free_port
+from tests.smtp import SmtpServer
+from yorum.services import build
+from yorum.settings import Settings, with_overrides
 
 PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
 
@@ -199,4 +204,138 @@ def test_postgresql_down_mid_load_fails_fast_and_recovers(
         )
     finally:
         stop.set()
+        server.stop()
+
+
+# -- Redis goes away ----------------------------------------------------------------------
+
+
+def post_until_limited(url: str, uri: str, n: int, tag: str = "") -> list[int]:
+    """Post ``n`` comments from one client; the statuses in order."""
+    statuses = []
+    with httpx.Client(base_url=url, timeout=10) as http:
+        for i in range(n):
+            began = time.monotonic()
+            r = http.post("/api/comments", json=comment(uri, f"{uri} comment {tag}{i}"))
+            assert time.monotonic() - began < 5, "a post waited on Redis"
+            if r.status_code == 429:
+                assert_problem(r, (429,))
+                assert r.json()["error"] == "rate_limited" and int(r.headers["retry-after"]) > 0
+            statuses.append(r.status_code)
+    return statuses
+
+
+def test_redis_unreachable_from_the_start_limits_count_per_process(tmp_path: Path) -> None:
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    env = {"YORUM_REDIS_URL": dead, "YORUM_ABUSE_CLIENT_RATE": "4/minute"}
+    server = Server(tmp_path / "data", f"sqlite:///{tmp_path / 'y.sqlite3'}", env=env)
+    server.start()
+    try:
+        # The limit still holds, counted in this process; every other post is served.
+        assert post_until_limited(server.url, "/r", 6) == [201] * 4 + [429] * 2
+        r = httpx.get(f"{server.url}/api/thread", params={"site": "default", "uri": "/r"})
+        assert r.status_code == 200 and r.json()["total"] == 4
+    finally:
+        server.stop()
+
+
+def test_redis_killed_while_serving_limits_fall_back_to_the_process(tmp_path: Path) -> None:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    redis = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    env = {"YORUM_REDIS_URL": f"redis://127.0.0.1:{port}/0", "YORUM_ABUSE_CLIENT_RATE": "3/minute"}
+    server = Server(tmp_path / "data", f"sqlite:///{tmp_path / 'y.sqlite3'}", env=env)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket_to(port):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        server.start()
+        assert post_until_limited(server.url, "/k", 2) == [201, 201]  # counted in Redis
+        redis.kill()
+        redis.wait()
+        # Redis is gone: the counts start again in this process, and posting goes on.
+        assert post_until_limited(server.url, "/k", 5, "after ") == [201, 201, 201, 429, 429]
+        r = httpx.get(f"{server.url}/api/thread", params={"site": "default", "uri": "/k"})
+        assert r.status_code == 200 and r.json()["total"] == 5
+        assert httpx.get(f"{server.url}/readyz").status_code == 200
+    finally:
+        server.stop()
+        if redis.poll() is None:
+            redis.kill()
+            redis.wait()
+
+
+def socket_to(port: int) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", port), timeout=1)
+
+
+# -- The mail server is down --------------------------------------------------------------
+
+
+def outbox_rows(db: Path) -> list[tuple[str, str, int, str]]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT recipient, status, attempts, last_error FROM outbox").fetchall()
+    conn.close()
+    return [tuple(r) for r in rows]
+
+
+def test_mail_server_down_the_outbox_keeps_the_mail_until_it_is_up(
+    tmp_path: Path, smtp_servers: Callable[..., SmtpServer]
+) -> None:
+    smtp = smtp_servers()
+    smtp.stop()  # down from the start; it comes back on the same port
+    db = tmp_path / "y.sqlite3"
+    settings = with_overrides(
+        Settings(), server={"data_dir": str(tmp_path / "data")}, database={"url": f"sqlite:///{db}"}
+    )
+    services = build(settings)
+    services.sites.ensure_default()
+    services.sites.update("default", notify_emails=("mod@example.org",))
+    services.close()
+    env = {
+        "YORUM_SMTP_HOST": smtp.host,
+        "YORUM_SMTP_PORT": str(smtp.port),
+        "YORUM_SMTP_SECURITY": "none",
+        "YORUM_SMTP_TIMEOUT": "2",
+        "YORUM_NOTIFY_POLL_INTERVAL": "1",
+        "YORUM_NOTIFY_RETRY_BASE": "1",
+        "YORUM_NOTIFY_RETRY_MAX": "2",
+    }
+    server = Server(tmp_path / "data", f"sqlite:///{db}", env=env)
+    server.start()
+    try:
+        r = httpx.post(f"{server.url}/api/comments", json=comment("/m", "mail me"), timeout=10)
+        assert r.status_code == 201, r.text  # posting does not wait for the mail server
+        deadline = time.monotonic() + 30
+        while True:
+            rows = outbox_rows(db)
+            if rows and rows[0][2] >= 2:
+                break
+            assert time.monotonic() < deadline, f"no failed attempt recorded: {rows}"
+            time.sleep(0.2)
+        [(recipient, status, attempts, last_error)] = rows
+        assert recipient == "mod@example.org"
+        assert status == "pending" and last_error, rows  # kept for a retry, not dead
+        smtp.start()
+        [mail] = smtp.wait_for(1, timeout=30)
+        assert "mail me" in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        deadline = time.monotonic() + 10
+        while outbox_rows(db)[0][1] != "sent":
+            assert time.monotonic() < deadline, outbox_rows(db)
+            time.sleep(0.2)
+        print(f"\nmail server down: {attempts} failed attempts kept, then delivered once")
+        time.sleep(2.5)  # no second copy after it was sent
+        assert len(smtp.messages) == 1
+    finally:
         server.stop()
