@@ -34,6 +34,7 @@ from tests.smtp import SmtpServer
 from yorum.services import build
 from yorum.settings import Settings, with_overrides
 
+LOREM = " ".join(["lorem ipsum"] * 700)
 PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
 
 
@@ -337,5 +338,97 @@ def test_mail_server_down_the_outbox_keeps_the_mail_until_it_is_up(
         print(f"\nmail server down: {attempts} failed attempts kept, then delivered once")
         time.sleep(2.5)  # no second copy after it was sent
         assert len(smtp.messages) == 1
+    finally:
+        server.stop()
+
+
+# -- The disk is full ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """An 8 MB tmpfs, mounted for this test and unmounted after it."""
+    disk = tmp_path / "data"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs: {mounted.stderr.decode().strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def fill(path: Path) -> int:
+    """Write ``path`` until the disk has no byte left; its size."""
+    written = 0
+    with open(path, "wb", buffering=0) as f:
+        for chunk in (1 << 20, 1 << 16, 1 << 12, 1 << 9, 1):
+            while True:
+                try:
+                    written += f.write(b"\0" * chunk)
+                except OSError:
+                    break
+    return written
+
+
+def integrity(db: Path) -> list[tuple[str]]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        conn.close()
+
+
+def test_disk_full_answers_507_and_posting_resumes_once_space_is_freed(
+    tmp_path: Path, small_disk: Path
+) -> None:
+    db = small_disk / "yorum.sqlite3"
+    server = Server(small_disk, f"sqlite:///{db}")
+    server.start()
+    acked: dict[int, str] = {}
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+
+            def post(text: str) -> httpx.Response:
+                r = http.post("/api/comments", json=comment("/full", text))
+                if r.status_code in (201, 202):
+                    acked[r.json()["comment"]["id"]] = text
+                return r
+
+            for i in range(20):
+                assert post(f"before the disk fills {i}").status_code == 201
+            filler = small_disk / "filler"
+            size = fill(filler)
+            refused = None
+            for i in range(200):
+                r = post(f"while the disk is full {i} " + LOREM)
+                if r.status_code not in (201, 202):
+                    refused = r
+                    break
+            assert refused is not None, "the full disk took 200 posts"
+            body = assert_problem(refused, (507,))
+            assert body["error"] == "storage_full", body
+            for i in range(3):  # and again: it stays a clear answer
+                r = post(f"still full {i} " + LOREM)
+                assert r.status_code == 507 and r.json()["error"] == "storage_full", r.text
+            # Reading goes on; the database is intact.
+            r = http.get("/api/thread", params={"site": "default", "uri": "/full", "limit": 1})
+            assert r.status_code == 200 and r.json()["total"] == len(acked)
+            assert httpx.get(f"{server.url}/readyz").status_code == 200
+            assert integrity(db) == [("ok",)]
+            filler.unlink()
+            # Space is back: posting works again, without a restart.
+            r = post("after space was freed " + LOREM)
+            assert r.status_code == 201, r.text
+        server.stop()
+        assert integrity(db) == [("ok",)]
+        with sqlite3.connect(db) as conn:
+            stored = dict(conn.execute("SELECT id, text_raw FROM comments").fetchall())
+        conn.close()
+        assert {cid: stored.get(cid) for cid in acked} == acked
+        print(f"\ndisk full: filled {size} bytes, {len(acked)} acknowledged, refusal 507")
     finally:
         server.stop()
