@@ -99,8 +99,15 @@ def crash_cycles(server: Server, cycles: int, seed: int, ledger: Ledger) -> None
             threading.Thread(target=client, args=(server.url, f"{seed}.{n}", cycle, ledger, stop))
             for n in range(CLIENTS)
         ]
+        with ledger.lock:
+            before = len(ledger.acked)
         for t in threads:
             t.start()
+        # The random moment counts from the cycle's first acknowledgement, so that even a
+        # slow machine has something at stake in every cycle.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(ledger.acked) == before:
+            time.sleep(0.01)
         time.sleep(rng.uniform(0.2, 1.5))
         os.kill(server.process.pid, signal.SIGKILL)
         server.process.wait()
@@ -203,7 +210,8 @@ def run(tmp_path: Path, database_url: str, cycles: int, lanes: int = 1) -> Ledge
 
     def lane(i: int) -> None:
         try:
-            crash_cycles(servers[i], cycles // lanes, seed=1000 * cycles + i, ledger=ledger)
+            share = cycles // lanes + (i < cycles % lanes)
+            crash_cycles(servers[i], share, seed=1000 * cycles + i, ledger=ledger)
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 
