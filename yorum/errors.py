@@ -38,7 +38,9 @@ The tree::
     │   └── WrongStatus         the action does not fit the comment's status
     ├── RateLimited             this client posts too fast; wait retry_after s   429
     │   └── LoginThrottled      too many wrong passwords; wait retry_after s
-    └── StorageBusy             the database stayed locked; try again            503
+    ├── StorageBusy             the database stayed locked; try again            503
+    ├── StorageUnavailable      the database cannot be reached; try again        503
+    └── StorageFull             the disk holding the database is full            507
 
 The HTTP statuses live only in ``yorum.web.errors``; nothing here knows about HTTP.
 """
@@ -283,3 +285,15 @@ class StorageBusy(YorumError):
     """The database stayed locked longer than the busy timeout."""
 
     code = "busy"
+
+
+class StorageUnavailable(YorumError):
+    """The database server cannot be reached, or dropped the connection; try again."""
+
+    code = "unavailable"
+
+
+class StorageFull(YorumError):
+    """The disk (or quota) holding the database is full: nothing more can be written."""
+
+    code = "storage_full"

@@ -8,6 +8,7 @@ SQLAlchemy.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -17,9 +18,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-from yorum.errors import StorageBusy
+from yorum.errors import StorageBusy, StorageFull, StorageUnavailable
 from yorum.storage.group_commit import GroupCommit
 from yorum.storage.writer_lock import WriterLock
 
@@ -27,6 +28,8 @@ Tx = Connection
 """An open transaction, passed to the query functions of the storage modules."""
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 def normalize_url(url: str) -> str:
@@ -124,11 +127,32 @@ class Store:
 
     @contextmanager
     def _translate_errors(self) -> Iterator[None]:
+        """Failures of the database itself as domain errors, which answer 503 or 507.
+
+        SQLite: locked (``busy``), or its disk full (``storage_full``). PostgreSQL: the
+        server cannot be reached or dropped the connection (``unavailable``); the pool's
+        next connection finds it again once it is back.
+        """
         try:
             yield
         except OperationalError as exc:
             if self.is_sqlite and "locked" in str(exc.orig):
                 raise StorageBusy("The database is busy; please try again.") from exc
+            if self.is_sqlite and "disk is full" in str(exc.orig):
+                log.error("database: the disk is full (%s)", exc.orig)
+                raise StorageFull("The server's disk is full; nothing was stored.") from exc
+            if not self.is_sqlite:
+                log.warning("database unavailable: %s", str(exc.orig).strip())
+                raise StorageUnavailable(
+                    "The database cannot be reached; please try again."
+                ) from exc
+            raise
+        except DBAPIError as exc:
+            if exc.connection_invalidated and not self.is_sqlite:
+                log.warning("database connection lost: %s", str(exc.orig).strip())
+                raise StorageUnavailable(
+                    "The database cannot be reached; please try again."
+                ) from exc
             raise
 
     @property

@@ -24,6 +24,8 @@ STATUS: dict[type[errors.YorumError], int] = {
     errors.Invalid: 422,
     errors.RateLimited: 429,
     errors.StorageBusy: 503,
+    errors.StorageUnavailable: 503,
+    errors.StorageFull: 507,
 }
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
