@@ -63,7 +63,7 @@ def two_sites(services: Services) -> Services:
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{id:int}", "1").replace("{site}", "blog")
+    return path.replace("{id:id}", "1").replace("{site}", "blog")
 
 
 PAGE_ROUTES = [
@@ -86,7 +86,7 @@ def test_the_route_tables_cover_every_admin_route() -> None:
 
     paths = {r.path for r in ROUTES} - {"/admin/login", "/admin/login/totp"}
     listed = {p for _, p in PAGE_ROUTES}
-    assert {_concrete(p).replace("{id:int}", "1") for p in paths} <= listed
+    assert {_concrete(p).replace("{id:id}", "1") for p in paths} <= listed
     assert len(API_ROUTES) == len(ADMIN_API) >= 11
 
 

@@ -138,7 +138,7 @@ def test_each_command_and_its_options_are_documented(
 
 
 def doc_path(path: str) -> str:
-    """A route path as the docs write it: ``{id:int}`` becomes ``{id}``."""
+    """A route path as the docs write it: ``{id:id}`` becomes ``{id}``."""
     return re.sub(r"\{(\w+):\w+\}", r"{\1}", path)
 
 

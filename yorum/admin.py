@@ -84,8 +84,7 @@ class AdminService:
     def queue(self, user: User, wanted: QueueFilter) -> tuple[list[QueueItem], int]:
         """A page of comments the filter selects among the user's sites, and the total."""
         if wanted.site_id:
-            self.sites.get(wanted.site_id)
-            require(user, wanted.site_id)
+            self._allow(user, wanted.site_id)
         sites = tuple(s.id for s in self.visible_sites(user))
         f = replace(
             wanted, sites=sites, uri=wanted.uri.strip(), author=wanted.author.strip(),
@@ -124,6 +123,12 @@ class AdminService:
         self._require_comment(user, comment_id)
         self.moderation.edit(comment_id, text, actor=user.name, reason=reason)
 
+    def _allow(self, user: User, site_id: str, role: Role = Role.MODERATOR) -> None:
+        """Refuse ``user`` unless the site exists (else ``UnknownSite``) and they hold at
+        least ``role`` on it."""
+        self.sites.get(site_id)
+        require(user, site_id, role)
+
     def _require_comment(self, user: User, comment_id: int) -> str:
         with self.store.read() as tx:
             site_id = queue_rows.site_of(tx, comment_id)
@@ -134,33 +139,30 @@ class AdminService:
 
     def word_list(self, user: User, site_id: str) -> list[Word]:
         """The site's banned and suspect words (its moderators may read them)."""
-        self.sites.get(site_id)
-        require(user, site_id)
+        self._allow(user, site_id)
         return self.words.list(site_id)
 
     def add_words(self, user: User, site_id: str, kind: WordKind, words: Sequence[str]) -> int:
         """Put words on the site's banned or suspect list (site admins; audited)."""
-        self.sites.get(site_id)
-        require(user, site_id, Role.ADMIN)
+        self._allow(user, site_id, Role.ADMIN)
         return self.words.add(site_id, kind, words, actor=user.name)
 
     def remove_words(self, user: User, site_id: str, words: Sequence[str]) -> int:
         """Take words off the site's lists (site admins; audited)."""
-        self.sites.get(site_id)
-        require(user, site_id, Role.ADMIN)
+        self._allow(user, site_id, Role.ADMIN)
         return self.words.remove(site_id, words, actor=user.name)
 
     def trusted(self, user: User, site_id: str) -> list[Commenter]:
         """The site's trusted commenters (trusting happens through ``act``)."""
-        require(user, site_id)
+        self._allow(user, site_id)
         return self.moderation.trusted(site_id)
 
     def lock(self, user: User, site_id: str, uri: str, locked: bool, reason: str = "") -> None:
-        require(user, site_id)
+        self._allow(user, site_id)
         self.moderation.lock(site_id, uri, locked, actor=user.name, reason=reason)
 
     def bans_of(self, user: User, site_id: str) -> list[Ban]:
-        require(user, site_id)
+        self._allow(user, site_id)
         return self.bans.active(site_id)
 
     def ban(
@@ -172,7 +174,7 @@ class AdminService:
         reason: str = "",
         days: float | None = None,
     ) -> int:
-        require(user, site_id)
+        self._allow(user, site_id)
         return self.bans.add(site_id, kind, value, actor=user.name, reason=reason, days=days)
 
     def ban_author(
@@ -191,7 +193,7 @@ class AdminService:
         return ban_id
 
     def lift_ban(self, user: User, site_id: str, ban_id: int, reason: str = "") -> None:
-        require(user, site_id)
+        self._allow(user, site_id)
         self.bans.lift(site_id, ban_id, actor=user.name, reason=reason)
 
     def deliveries(
@@ -201,8 +203,7 @@ class AdminService:
         if status not in DELIVERY_STATUSES:
             raise Invalid("status is pending, sent or dead.", field="status")
         if site_id:
-            self.sites.get(site_id)
-            require(user, site_id)
+            self._allow(user, site_id)
         sites = [site_id] if site_id else [s.id for s in self.visible_sites(user)]
         with self.store.read() as tx:
             return outbox_rows.recent(tx, sites, status=status, limit=min(max(limit, 1), 500))
@@ -221,41 +222,37 @@ class AdminService:
 
     def webhooks_of(self, user: User, site_id: str) -> list[Webhook]:
         """The site's webhook endpoints (site admins; secrets are for them only)."""
-        self.sites.get(site_id)
-        require(user, site_id, Role.ADMIN)
+        self._allow(user, site_id, Role.ADMIN)
         return self.webhooks.list(site_id)
 
     def add_webhook(self, user: User, site_id: str, url: str, events: Sequence[str]) -> Webhook:
         """Add an endpoint to the site (site admins); its secret is shown once, by the caller."""
-        self.sites.get(site_id)
-        require(user, site_id, Role.ADMIN)
+        self._allow(user, site_id, Role.ADMIN)
         return self.webhooks.add(site_id, url, events or ("*",), actor=user.name)
 
     def remove_webhook(self, user: User, site_id: str, hook_id: int) -> None:
         """Remove an endpoint from the site (site admins)."""
-        require(user, site_id, Role.ADMIN)
+        self._allow(user, site_id, Role.ADMIN)
         self.webhooks.remove(site_id, hook_id, actor=user.name)
 
     def reader_data(self, user: User, site_id: str, email: str) -> dict[str, Any]:
         """A reader's data on the site, as they would get it (audited with the user)."""
-        self.sites.get(site_id)
-        require(user, site_id)
+        self._allow(user, site_id)
         return self.readers.export(site_id, email, actor=user.name)
 
     def erase_reader(self, user: User, site_id: str, email: str) -> Erased:
         """Erase a reader's data on the site, as the site's erasure setting says."""
-        self.sites.get(site_id)
-        require(user, site_id)
+        self._allow(user, site_id)
         return self.readers.erase(site_id, email, actor=user.name)
 
     def audit(self, user: User, site_id: str, limit: int = 100) -> list[AuditEntry]:
-        require(user, site_id)
+        self._allow(user, site_id)
         return self.moderation.audit(site_id, limit)
 
     def stats(self, user: User, site_id: str = "") -> list[DayStats]:
         """Comments per UTC day over the last 30 days, by status (spam caught included)."""
         if site_id:
-            require(user, site_id)
+            self._allow(user, site_id)
         sites = (site_id,) if site_id else tuple(s.id for s in self.visible_sites(user))
         since = self.clock() - STATS_DAYS * 86400
         with self.store.read() as tx:
@@ -263,8 +260,7 @@ class AdminService:
 
     def update_site(self, user: User, site_id: str, changes: dict[str, Any]) -> Site:
         """Change a site's settings (site admins and global admins)."""
-        self.sites.get(site_id)
-        require(user, site_id, Role.ADMIN)
+        self._allow(user, site_id, Role.ADMIN)
         unknown = sorted(set(changes) - set(SITE_SETTINGS))
         if unknown:
             raise Invalid(f"Sites have no setting {unknown[0]!r} here.", field=unknown[0])
@@ -279,13 +275,12 @@ class AdminService:
         return site
 
     def moderators(self, user: User, site_id: str) -> list[tuple[str, Role]]:
-        require(user, site_id)
+        self._allow(user, site_id)
         return self.accounts.moderators(site_id)
 
     def set_moderator(self, user: User, site_id: str, name: str, role: Role | None) -> None:
         """Give a user a role on the site, or remove it (site admins and global admins)."""
-        self.sites.get(site_id)
-        require(user, site_id, Role.ADMIN)
+        self._allow(user, site_id, Role.ADMIN)
         self.accounts.set_role(name, site_id, role)
         self._record(site_id, user, f"role {role.value if role else 'removed'}", name)
 

@@ -101,7 +101,7 @@ def comment(client: TestClient) -> dict[str, Any]:
 
 
 def _call(client: TestClient, op: Operation, data: dict[str, Any], comment: dict[str, Any]):  # type: ignore[no-untyped-def]
-    path = op.path.replace("{id:int}", str(comment["comment"]["id"]))
+    path = op.path.replace("{id:id}", str(comment["comment"]["id"]))
     headers = {"X-Edit-Token": comment["edit_token"]}
     if op.body:
         return client.request(
@@ -160,7 +160,7 @@ def test_missing_required_fields_are_named(
 
 @pytest.mark.parametrize("op", [op for op in API if op.body], ids=lambda o: o.path)
 def test_body_shape_errors(client: TestClient, comment: dict[str, Any], op: Operation) -> None:
-    path = op.path.replace("{id:int}", str(comment["comment"]["id"]))
+    path = op.path.replace("{id:id}", str(comment["comment"]["id"]))
     headers = {"X-Edit-Token": comment["edit_token"], "Content-Type": "application/json"}
 
     def send(content: bytes, **extra: str) -> Any:

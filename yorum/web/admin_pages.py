@@ -43,6 +43,7 @@ from yorum.models import (
 )
 from yorum.moderation.queue import Action
 from yorum.notify.webhook import EVENT_TYPES
+from yorum.web import convertors  # noqa: F401  (registers {id:id} before the routes below)
 from yorum.web.admin_api import details
 from yorum.web.admin_schemas import STATUSES
 from yorum.web.errors import status_of
@@ -589,7 +590,7 @@ ROUTES = [
     Route("/admin/lock", lock, methods=["POST"]),
     Route("/admin/bans", bans, methods=["GET"]),
     Route("/admin/bans/add", add_ban, methods=["POST"]),
-    Route("/admin/bans/{id:int}/lift", lift_ban, methods=["POST"]),
+    Route("/admin/bans/{id:id}/lift", lift_ban, methods=["POST"]),
     Route("/admin/sites", sites, methods=["GET"]),
     Route("/admin/sites/add", add_site, methods=["POST"]),
     Route("/admin/users", users, methods=["POST"]),
@@ -600,6 +601,6 @@ ROUTES = [
     Route("/admin/audit", audit, methods=["GET"]),
     Route("/admin/deliveries", deliveries, methods=["GET"]),
     Route("/admin/readers", readers, methods=["GET", "POST"]),
-    Route("/admin/deliveries/{id:int}/resend", resend, methods=["POST"]),
+    Route("/admin/deliveries/{id:id}/resend", resend, methods=["POST"]),
     Route("/admin/stats", stats, methods=["GET"]),
 ]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from yorum import __version__
 from yorum.web import admin_schemas
+from yorum.web.convertors import ID_MAX
 from yorum.web.present import RESPONSE_SCHEMAS
 from yorum.web.schemas import RequestSchemas
 
@@ -44,7 +45,7 @@ def document(forms: RequestSchemas, operations: Sequence[Operation]) -> dict[str
         if "{id}" in path:
             operation["parameters"].append(
                 {"name": "id", "in": "path", "required": True,
-                 "schema": {"type": "integer", "minimum": 1}}
+                 "schema": {"type": "integer", "minimum": 1, "maximum": ID_MAX}}
             )  # fmt: skip
         for name in re.findall(r"\{(\w+)\}", path):
             if name != "id":

@@ -18,6 +18,7 @@ from yorum.web import (
     admin_api,
     admin_pages,
     api,
+    convertors,  # noqa: F401  (registers {id:id} before any route)
     demo,
     feeds,
     isso_api,
@@ -57,19 +58,19 @@ API: list[Operation] = [
     Operation("POST", "/api/comments", api.create_comment, "Post a comment.",
               body="new_comment", responses={201: "Posted", 202: "Posted"},
               errors=(400, 403, 404, 409, 413, 415, 422, 429, 503)),
-    Operation("GET", "/api/comments/{id:int}", api.comment_source,
+    Operation("GET", "/api/comments/{id:id}", api.comment_source,
               "The author's own comment with its source.", responses={200: "CommentSource"},
               errors=(403, 404, 409, 422), edit_token=True),
-    Operation("PATCH", "/api/comments/{id:int}", api.edit_comment,
+    Operation("PATCH", "/api/comments/{id:id}", api.edit_comment,
               "Edit the author's own comment.", body="edit", responses={200: "Comment"},
               errors=(400, 403, 404, 409, 413, 415, 422, 503), edit_token=True),
-    Operation("DELETE", "/api/comments/{id:int}", api.delete_comment,
+    Operation("DELETE", "/api/comments/{id:id}", api.delete_comment,
               "Delete the author's own comment.", responses={200: "Deleted"},
               errors=(403, 404, 409, 422, 503), edit_token=True),
-    Operation("POST", "/api/comments/{id:int}/vote", api.vote, "Vote on a comment.",
+    Operation("POST", "/api/comments/{id:id}/vote", api.vote, "Vote on a comment.",
               body="vote", responses={200: "VoteResult"},
               errors=(400, 403, 404, 413, 415, 422, 503)),
-    Operation("POST", "/api/comments/{id:int}/report", api.report,
+    Operation("POST", "/api/comments/{id:id}/report", api.report,
               "Report a comment to the moderators (once per reader).",
               body="report", responses={200: "ReportResult"},
               errors=(400, 403, 404, 409, 413, 415, 422, 503)),
@@ -110,10 +111,10 @@ ADMIN_API: list[Operation] = [
               "A moderator action on one or many comments (all or none).",
               body="admin_act", responses={200: "AdminActed"},
               errors=(400, *_A, 409, 413, 415, 503), admin=True),
-    Operation("POST", "/api/admin/comments/{id:int}/edit", admin_api.edit,
+    Operation("POST", "/api/admin/comments/{id:id}/edit", admin_api.edit,
               "Replace a comment's text as a moderator (audited).", body="admin_edit",
               responses={200: "AdminEdited"}, errors=(400, *_A, 413, 415, 503), admin=True),
-    Operation("POST", "/api/admin/comments/{id:int}/ban", admin_api.ban_author,
+    Operation("POST", "/api/admin/comments/{id:id}/ban", admin_api.ban_author,
               "Ban a comment's author by address hash, e-mail or name.", body="admin_ban_author",
               responses={201: "AdminBanAdded"}, errors=(400, *_A, 413, 415, 503), admin=True),
     Operation("GET", "/api/admin/words", admin_api.words, "A site's banned and suspect words.",
@@ -135,7 +136,7 @@ ADMIN_API: list[Operation] = [
     Operation("POST", "/api/admin/bans", admin_api.add_ban, "Ban an e-mail, address or name.",
               body="admin_ban", responses={201: "AdminBanAdded"},
               errors=(400, *_A, 413, 415, 503), admin=True),
-    Operation("DELETE", "/api/admin/bans/{id:int}", admin_api.lift_ban, "Lift a ban.",
+    Operation("DELETE", "/api/admin/bans/{id:id}", admin_api.lift_ban, "Lift a ban.",
               query="admin_site_query", responses={200: "AdminBanLifted"},
               errors=(*_A, 503), admin=True),
     Operation("GET", "/api/admin/sites", admin_api.sites, "The sites the user may moderate.",
@@ -149,7 +150,7 @@ ADMIN_API: list[Operation] = [
               "Recent notifications (mails, webhook calls) with attempts and errors.",
               query="admin_deliveries", responses={200: "AdminDeliveries"}, errors=_A,
               admin=True),
-    Operation("POST", "/api/admin/deliveries/{id:int}/resend", admin_api.resend,
+    Operation("POST", "/api/admin/deliveries/{id:id}/resend", admin_api.resend,
               "Queue a notification again, due now.", responses={200: "AdminResent"},
               errors=(*_A, 503), admin=True),
     Operation("GET", "/api/admin/readers", admin_api.reader_data,
@@ -166,7 +167,7 @@ ADMIN_API: list[Operation] = [
 
 
 _ISSO = "/isso/{site}"
-_ISSO_ID = _ISSO + "/id/{id:int}"
+_ISSO_ID = _ISSO + "/id/{id:id}"
 # Isso 0.14's API, one prefix per site (data-isso="https://comments.example.org/isso/blog/").
 ISSO_API: list[Route] = [
     Route(_ISSO + "/", isso_api.thread, methods=["GET"]),
