@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DATA_DIR ?= yorum-data
 PORT ?= 8080
 
-.PHONY: setup run test check lint typecheck bench clean widget widget-deps browser-deps
+.PHONY: setup run test check lint typecheck audit bench clean widget widget-deps browser-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+## Check the installed dependencies against PyPI's vulnerability data (pip-audit); fails
+## on a known vulnerability, and lists what it could not check when PyPI cannot say.
+audit: $(STAMP)
+	$(BIN)/pip-audit --skip-editable --progress-spinner off --desc on
 
 WIDGET_STAMP := widget/node_modules/.installed-$(shell cksum widget/package-lock.json | cut -d' ' -f1)
 
