@@ -41,11 +41,12 @@ PASSWORD = "a long enough password"
 CHUNK = 25  # vectors per thread: with their title probes, 50 comments, one site feed's worth
 ATOM = "{http://www.w3.org/2005/Atom}"
 MARKER = re.compile(r"__xss|alert\(|confirm\(|prompt\(|msgbox", re.IGNORECASE)
-# What the sanitizer lets through (yorum/render.py), and the attributes it keeps: nh3 also
-# keeps ``title`` (Markdown link titles) and ``lang`` on any element unless told otherwise.
+# What the sanitizer lets through (yorum/render.py), and the attributes it keeps (a link's
+# ``title`` among them). Pages add ``bdi`` around author names, outside the comment's HTML.
 COMMENT_TAGS = {"p", "br", "a", "em", "strong", "del", "s", "code", "pre", "blockquote",
                 "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}  # fmt: skip
-COMMENT_ATTRIBUTES = {"href", "rel", "start", "class", "title", "lang"}
+COMMENT_ATTRIBUTES = {"href", "rel", "start", "class", "title"}
+PAGE_TAGS = COMMENT_TAGS | {"bdi"}
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -204,7 +205,7 @@ class Findings:
         dialog.dismiss()
 
     def check_dom(self, tab: Any, containers: str, minimum: int = 1) -> None:
-        result = tab.evaluate(DOM_CHECK, [containers, sorted(COMMENT_TAGS),
+        result = tab.evaluate(DOM_CHECK, [containers, sorted(PAGE_TAGS),
                                           sorted(COMMENT_ATTRIBUTES)])  # fmt: skip
         self.dom += [f"{self.surface}: {b}" for b in result["bad"]]
         assert result["seen"] >= minimum, f"{self.surface}: only {result['seen']} {containers}"
