@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from tests.conftest import FakeClock
 from yorum import totp
-from yorum.models import ClientInfo, NewComment, Policy, Role
+from yorum.models import BanKind, ClientInfo, NewComment, Policy, Role
 from yorum.services import Services
 from yorum.web.routes import ADMIN_API
 
@@ -399,3 +399,37 @@ def test_every_process_sees_the_same_failures(two_sites: Services, clock: FakeCl
             other.accounts.login("bob", PASSWORD, "client-b")
     finally:
         other.close()
+
+
+# What a site's own moderator, its site admin and a global admin may each do through the
+# admin API: moderators everything but the site's settings and word lists.
+SITE_ADMIN_ONLY = {
+    ("PATCH", "/api/admin/sites/blog"),
+    ("POST", "/api/admin/words"),
+    ("POST", "/api/admin/words/remove"),
+}
+
+
+@pytest.mark.parametrize(("method", "path", "body"), API_CALLS)
+@pytest.mark.parametrize("who", ["bob", "ann", "root"])
+def test_each_role_gets_exactly_what_it_should_from_the_api(
+    two_sites: Services,
+    client: TestClient,
+    who: str,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+) -> None:
+    make_user(two_sites, "ann", blog=Role.ADMIN)  # bob moderates blog, root is a global admin
+    comment = held(two_sites, "blog")
+    ban = two_sites.bans.add("blog", BanKind.NAME, "x*", actor="test")
+    if body and body.get("ids"):
+        body = {**body, "ids": [comment]}
+    path = path.replace("BLOG_COMMENT", str(comment)).replace("/bans/1?", f"/bans/{ban}?")
+    token = two_sites.accounts.new_token(who)
+    response = client.request(method, path, json=body, headers={"authorization": f"Bearer {token}"})
+    if who == "bob" and (method, path) in SITE_ADMIN_ONLY:
+        assert response.status_code == 403, response.text
+        assert response.json()["error"] == "not_allowed"
+    else:
+        assert response.status_code < 300, (who, method, path, response.text)
