@@ -433,3 +433,40 @@ def test_each_role_gets_exactly_what_it_should_from_the_api(
         assert response.json()["error"] == "not_allowed"
     else:
         assert response.status_code < 300, (who, method, path, response.text)
+
+
+STATE_CHANGING = [
+    *((method, path, body, "api") for method, path, body in API_CALLS if method != "GET"),
+    *(("POST", path, body, "page") for method, path, body in PAGE_CALLS if method == "POST"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "kind"), STATE_CHANGING)
+def test_every_state_changing_route_wants_the_csrf_token_with_a_session(
+    two_sites: Services,
+    client: TestClient,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+    kind: str,
+) -> None:
+    """Signed in as a global admin, who may do all of it: without the session's CSRF
+    token (or with a wrong one) every change is refused and nothing changes."""
+    comment = held(two_sites, "blog")
+    login(client, "root")
+    path = path.replace("BLOG_COMMENT", str(comment)).replace(
+        "BLOG_DELIVERY", blog_delivery(two_sites)
+    )
+    if kind == "api":
+        payload = {**body, "ids": [comment]} if body and body.get("ids") else body
+        for headers in ({}, {"x-csrf-token": "nope"}):
+            response = client.request(method, path, json=payload, headers=headers)
+            assert response.status_code == 403, response.text
+            assert response.json()["error"] == "csrf_failed"
+    else:
+        form = {**(body or {}), "id": str(comment)} if body and "id" in body else body
+        for extra in ({}, {"csrf": "nope"}):
+            response = client.post(path, data={**(form or {}), **extra})
+            assert response.status_code == 403 and "csrf_failed" in response.text, response.text
+    assert two_sites.moderation.pending("blog")[0].comment.id == comment
+    assert two_sites.sites.get("blog").name != "Mine"
