@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DATA_DIR ?= yorum-data
 PORT ?= 8080
 
-.PHONY: setup run test check lint typecheck audit bench clean widget widget-deps browser-deps
+.PHONY: setup run test check lint typecheck audit docs bench clean widget widget-deps browser-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+## Build the documentation site into build/site (links and anchors checked: --strict).
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
 
 ## Check the installed dependencies against PyPI's vulnerability data (pip-audit); fails
 ## on a known vulnerability, and lists what it could not check when PyPI cannot say.

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -275,3 +277,17 @@ def test_relative_links_point_to_existing_files(page: Path) -> None:
 
 if __name__ == "__main__":  # python -m tests.test_docs prints the settings table
     print(settings_table())
+
+
+def test_the_documentation_site_builds_with_every_page_and_link_checked(tmp_path: Path) -> None:
+    """``mkdocs build --strict``: a page left out of the navigation, a broken link or a
+    missing anchor fails it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "importing" / "index.html").exists()
