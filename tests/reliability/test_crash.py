@@ -240,7 +240,7 @@ def run(tmp_path: Path, database_url: str, cycles: int, lanes: int = 1) -> Ledge
 
 
 def test_kill_9_under_load_loses_nothing_acknowledged(tmp_path: Path, database_url: str) -> None:
-    run(tmp_path, database_url, cycles=5)
+    run(tmp_path, database_url, cycles=3)
 
 
 @pytest.mark.slow

@@ -69,7 +69,7 @@ def problems(html: str) -> list[str]:
 
 
 PROPERTY = settings(
-    max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
@@ -115,7 +115,7 @@ XML_LIKE = st.lists(
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@settings(max_examples=60, deadline=None, database=None)
+@settings(max_examples=40, deadline=None, database=None)
 @given(data=st.binary(max_size=300) | XML_LIKE)
 def test_an_importer_reads_any_bytes_or_says_why_not(fmt: str, data: bytes) -> None:
     importer = available()[fmt]()

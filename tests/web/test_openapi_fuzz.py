@@ -28,7 +28,7 @@ from yorum.settings import Settings, with_overrides
 from yorum.web import create_app
 from yorum.web.routes import ADMIN_API, API
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 
 
 @pytest.fixture(scope="module")
