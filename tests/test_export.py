@@ -20,9 +20,9 @@ from tests.conftest import OPEN_GATE, FakeClock
 from yorum.cli import main
 from yorum.errors import UnknownSite
 from yorum.export import Exporter, schema
+from yorum.import_report import ImportReport
 from yorum.importers import BrokenInput, Restore, Skipped, load
 from yorum.importers.yorum import RestoredComment, YorumImporter
-from yorum.imports import ImportReport
 from yorum.models import (
     BanKind,
     ClientInfo,

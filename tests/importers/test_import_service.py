@@ -15,11 +15,11 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select
 
 import yorum.cli.imports
-import yorum.imports
+import yorum.import_run
 from yorum.cli import main
 from yorum.errors import Invalid, UnknownSite
+from yorum.import_report import ImportReport
 from yorum.importers import BrokenInput, ImportedComment, Record, load
-from yorum.imports import ImportReport
 from yorum.models import Policy, Site, Status
 from yorum.remap import Remap
 from yorum.services import Services
@@ -163,7 +163,7 @@ def test_a_dry_run_reports_the_same_and_writes_nothing(services: Services) -> No
 def test_broken_input_keeps_earlier_batches_and_none_of_the_broken_one(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(yorum.imports, "BATCH", 3)
+    monkeypatch.setattr(yorum.import_run, "BATCH", 3)
 
     def source() -> Iterator[Record]:
         yield from (comment(str(n)) for n in range(1, 6))
@@ -185,7 +185,7 @@ def test_a_truncated_export_in_one_batch_imports_nothing(services: Services) -> 
 def test_a_truncated_export_keeps_the_batches_before_the_break(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(yorum.imports, "BATCH", 1)
+    monkeypatch.setattr(yorum.import_run, "BATCH", 1)
     report = from_file(services, "disqus_truncated.xml", "disqus")
     assert "line 82" in report.broken
     assert report.imported == 2 and report.orphans == 1  # 9003's parent was cut off
@@ -195,7 +195,7 @@ def test_a_truncated_export_keeps_the_batches_before_the_break(
 def test_parents_in_later_batches_are_linked_and_depths_fixed(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(yorum.imports, "BATCH", 2)
+    monkeypatch.setattr(yorum.import_run, "BATCH", 2)
     chain = [
         comment("d", parent="c"),
         comment("x"),

@@ -17,8 +17,9 @@ import click
 
 from yorum.cli.options import common, services_for, settings_for
 from yorum.errors import YorumError
+from yorum.import_report import ImportReport
 from yorum.importers import Importer, load
-from yorum.imports import ImportReport, ImportService
+from yorum.imports import ImportService
 from yorum.remap import Remap
 
 PLAIN_EVERY = 5.0
