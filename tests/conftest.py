@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -57,14 +58,32 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'yorum.sqlite3'}"
         return
+    with postgresql_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_database_url() -> Iterator[str]:
+    """A URL for an empty PostgreSQL database (a schema of its own); skips without one."""
+    if not PG_URL:
+        pytest.skip("YORUM_TEST_DATABASE_URL not set")
+    with postgresql_schema() as url:
+        yield url
+
+
+@contextmanager
+def postgresql_schema() -> Iterator[str]:
+    """A fresh schema in the test PostgreSQL database, dropped afterwards, as a URL."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     sep = "&" if "?" in PG_URL else "?"
-    yield normalize_url(PG_URL) + f"{sep}options=-csearch_path%3D{schema}"
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    try:
+        yield normalize_url(PG_URL) + f"{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture

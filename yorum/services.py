@@ -81,8 +81,8 @@ def build(
     store = Store.open(settings.database_url, busy_timeout=settings.database.busy_timeout)
     if migrate_schema:
         migrate.upgrade(store)
-    sites = SiteService(store, clock)
     changes = RedisChanges(settings.redis.url) if settings.redis.url else None
+    sites = SiteService(store, clock, announce=changes.publish_site if changes else None)
     hash_ip = IpHasher(install_keys.ip_hash)
     bans = BanList(store, hash_ip, clock)
     pipeline = Pipeline.from_settings(ScorerEnv(store, settings.moderation, clock))

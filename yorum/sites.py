@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
@@ -23,7 +24,7 @@ class _Unread:
 
 
 _UNREAD = _Unread()
-_TTL = 10.0  # seconds a site is cached where the database offers no change token
+_TTL = 10.0  # seconds a site is cached where no change token and no listener keep it true
 
 
 def normalize_origin(origin: str) -> str:
@@ -65,10 +66,20 @@ def _addresses(value: object) -> tuple[str, ...]:
 class SiteService:
     """Creates and looks up sites; answers whether an origin may use one."""
 
-    def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], float] = time.time,
+        announce: Callable[[str], None] | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
+        # Called with a site's id after its settings changed, to tell other processes.
+        self.announce = announce or (lambda site_id: None)
         self._cache: dict[str, tuple[object, Site]] = {}
+        self._heard = 0  # changes heard of from other processes (and gaps in hearing)
+        self._listening = False
+        self._heard_lock = threading.Lock()
 
     def add(
         self,
@@ -174,7 +185,28 @@ class SiteService:
                 )
             site_rows.update(tx, site)
         self._cache.pop(site_id, None)
+        self.announce(site_id)
         return site
+
+    def heard(self, site_id: str) -> None:
+        """Another process changed site ``site_id``: no cached site is trusted any more.
+
+        Called by the listener (``yorum.site_changes``) on PostgreSQL, where no change
+        token tells this process of other processes' writes. Site changes are rare, so the
+        whole cache goes; that keeps a read racing with the news from caching stale data.
+        """
+        with self._heard_lock:
+            self._heard += 1
+
+    def listening(self, on: bool) -> None:
+        """The listener started (or stopped) hearing of other processes' changes.
+
+        While it hears, cached sites are kept until ``heard``; otherwise for ``_TTL``
+        seconds. Either way the cache starts over, as changes may have gone unheard.
+        """
+        with self._heard_lock:
+            self._heard += 1
+            self._listening = on
 
     def ensure_default(self) -> Site:
         """The ``default`` site, created (allowing any origin) if there are no sites at all."""
@@ -201,7 +233,7 @@ class SiteService:
             token = self.store.change_token()
         key: object = token
         if token is None:
-            key = int(self.clock() // _TTL)
+            key = ("heard", self._heard) if self._listening else int(self.clock() // _TTL)
         hit = self._cache.get(site_id)
         if hit is not None and hit[0] == key:
             return hit[1]

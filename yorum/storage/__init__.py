@@ -185,17 +185,31 @@ class Store:
         Listens on its own connection; ends when the connection is lost (the caller may
         listen again). SQLite has no such channel: watch ``change_token`` instead.
         """
-        import psycopg
-
         from yorum.storage.threads import CHANNEL
+
+        async for payload in self.notifications(CHANNEL):
+            if payload.isdigit():
+                yield int(payload)
+
+    async def notifications(
+        self, channel: str, connected: Callable[[], None] | None = None
+    ) -> AsyncIterator[str]:
+        """The payloads of PostgreSQL ``NOTIFY`` on ``channel``, from any process, as they come.
+
+        Listens on a connection of its own, outside the pool; ``connected`` is called once
+        it listens. Ends when the connection is lost (raising ``OSError`` or a psycopg
+        error); the caller may listen again.
+        """
+        import psycopg
 
         url = self.engine.url.set(drivername="postgresql")
         dsn = url.render_as_string(hide_password=False)
         async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
-            await conn.execute(f"LISTEN {CHANNEL}")
+            await conn.execute(f"LISTEN {channel}")
+            if connected is not None:
+                connected()
             async for note in conn.notifies():
-                if note.payload.isdigit():
-                    yield int(note.payload)
+                yield note.payload
 
     def ping(self) -> None:
         """Run a trivial query; raises if the database cannot answer."""

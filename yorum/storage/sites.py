@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, text
 
 from yorum.models import Erasure, FieldRule, NotifyMode, Policy, Site
 from yorum.storage import Tx
 from yorum.storage.tables import sites
 
 _BY_ID = select(sites).where(sites.c.id == bindparam("id"))
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
+CHANNEL = "yorum_sites"
+"""The PostgreSQL notification channel that carries the ids of sites whose settings changed."""
 
 
 def _site(row: Any) -> Site:
@@ -68,7 +71,7 @@ def insert(tx: Tx, site: Site) -> None:
 
 
 def update(tx: Tx, site: Site) -> None:
-    """Replace a site's name, origins, language and policy."""
+    """Replace a site's settings; on PostgreSQL, tell other processes at commit."""
     tx.execute(
         sites.update()
         .where(sites.c.id == site.id)
@@ -80,6 +83,8 @@ def update(tx: Tx, site: Site) -> None:
             **_fields(site),
         )
     )
+    if tx.dialect.name == "postgresql":
+        tx.execute(_NOTIFY, {"channel": CHANNEL, "payload": site.id})
 
 
 def get(tx: Tx, site_id: str) -> Site | None:

@@ -7,12 +7,14 @@ this package imports Starlette.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
+from yorum import site_changes
 from yorum.notify.channels import delivery_worker
 from yorum.services import Services
 from yorum.web.cache import PageCache
@@ -52,9 +54,16 @@ def create_app(
         if deliver:
             worker = delivery_worker(services.store, services.settings, services.links)
             task = asyncio.create_task(worker.run(stop), name="yorum delivery worker")
+        hearing = asyncio.create_task(
+            site_changes.follow(services.sites, services.store, services.changes, stop),
+            name="yorum site changes",
+        )
         yield
-        if worker is not None:
-            stop.set()  # the batch in hand is finished, then the task ends
+        stop.set()
+        hearing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await hearing
+        if worker is not None:  # the batch in hand is finished, then the task ends
             await task
             await worker.aclose()
         if close_on_shutdown:
