@@ -18,7 +18,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -102,8 +102,9 @@ def watch_pool(store: Store) -> None:
 class DatabaseCollector:
     """The moderation queue and the outbox, read from the database at each scrape."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
         self.store = store
+        self.clock = clock
 
     def collect(self) -> Iterator[Any]:
         from prometheus_client.core import GaugeMetricFamily
@@ -146,7 +147,7 @@ class DatabaseCollector:
             "yorum_outbox_oldest_undelivered_seconds",
             "Age of the oldest undelivered notification; 0 when there is none.",
         )
-        age.add_metric([], max(0.0, time.time() - oldest) if oldest is not None else 0.0)
+        age.add_metric([], max(0.0, self.clock() - oldest) if oldest is not None else 0.0)
         yield age
 
 
@@ -161,7 +162,7 @@ class _Collectors:
             yield from collector.collect()
 
 
-def exposition(store: Store) -> tuple[bytes, str]:
+def exposition(store: Store, clock: Callable[[], float] = time.time) -> tuple[bytes, str]:
     """The body and content type of a scrape: this server's counts and the database's."""
     from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
@@ -174,5 +175,5 @@ def exposition(store: Store) -> tuple[bytes, str]:
         multiprocess.MultiProcessCollector(counts, path=str(path))  # type: ignore[no-untyped-call]
     else:
         counts = REGISTRY
-    body = generate_latest(_Collectors([counts, DatabaseCollector(store)]))
+    body = generate_latest(_Collectors([counts, DatabaseCollector(store, clock)]))
     return body, CONTENT_TYPE_LATEST

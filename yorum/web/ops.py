@@ -67,7 +67,7 @@ def metrics(request: Request) -> Response:
             "Metrics are for the server's operators (see metrics.allow and metrics.token).",
             None,
         )
-    body, content_type = scrape.exposition(svc.store)
+    body, content_type = scrape.exposition(svc.store, svc.comments.clock)
     return Response(body, media_type=content_type, headers={"cache-control": "no-store"})
 
 
