@@ -52,6 +52,9 @@ def test_every_scrape_counts_the_requests_of_both_workers(server: Server) -> Non
         assert response.status_code == 200
     labels = {"method": "GET", "route": "/healthz", "status": "200"}
     expected = value(before, "yorum_http_requests_total", **labels) + 40
+    # Each worker hands its counts over every second; then every scrape agrees.
+    wait_for(lambda: value(scrape(server), "yorum_http_requests_total", **labels) == expected)
+    time.sleep(1.2)  # both have flushed by now
     scrapes = [scrape(server) for _ in range(8)]
     assert [value(s, "yorum_http_requests_total", **labels) for s in scrapes] == [expected] * 8
     assert len(pool_pids(scrapes[-1])) == 2  # both workers write where a scrape reads

@@ -16,9 +16,10 @@ naming the recipient, a database error quoting its parameters).
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import os
 import re
-import secrets
 import sys
 from typing import Any, TextIO
 
@@ -36,9 +37,14 @@ _MARKS = ("@", "[parameters: ", "DETAIL: ")  # cheap tests before the regular ex
 _SQL_VALUES = re.compile(r"^(\[parameters: |DETAIL: ).*$", re.MULTILINE)
 
 
+_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "yorum_request_id", default=None
+)
+
+
 def new_request_id() -> str:
     """A fresh request id: 16 random hex digits."""
-    return secrets.token_hex(8)
+    return os.urandom(8).hex()
 
 
 def request_id_from(header: bytes | str | None) -> str:
@@ -51,9 +57,21 @@ def request_id_from(header: bytes | str | None) -> str:
     return new_request_id()
 
 
-def bind_request_id(request_id: str) -> None:
-    """Every log line written from here on in this context carries ``request_id``."""
-    structlog.contextvars.bind_contextvars(request_id=request_id)
+def bind_request_id(request_id: str | None) -> None:
+    """Every log line written from here on in this context carries ``request_id``.
+
+    A context variable of yorum's own (one ``set``, cheaper than structlog's binding,
+    which matters on every request); ``add_request_id`` puts it on each line.
+    """
+    _request_id.set(request_id)
+
+
+def add_request_id(_logger: WrappedLogger, _name: str, event_dict: EventDict) -> EventDict:
+    """Add the id of the request being handled, if any."""
+    request_id = _request_id.get()
+    if request_id is not None:
+        event_dict.setdefault("request_id", request_id)
+    return event_dict
 
 
 def redact(_logger: WrappedLogger, _name: str, event_dict: EventDict) -> EventDict:
@@ -91,6 +109,7 @@ def configure(settings: LogSettings) -> None:
     """
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
+        add_request_id,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -12,10 +12,11 @@ when scraped (``yorum.scrape.DatabaseCollector``), so every process reports the 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ParamSpec
+from typing import TYPE_CHECKING, ParamSpec
 
 from yorum import errors
 from yorum.models import Posted, Status
@@ -111,30 +112,62 @@ def instruments() -> Instruments:
 
 
 class HttpRecorder:
-    """Counts and times answered requests; label sets are looked up once each."""
+    """Counts and times answered requests, and the page cache's lookups, in memory;
+    ``flush`` adds them to the instruments.
 
-    def __init__(self) -> None:
+    A request costs a dictionary update here instead of several writes to the shared
+    metric files; the app flushes every second and before each scrape, so a scrape is
+    at most a second behind the other workers.
+    """
+
+    def __init__(self, cache_lookups: Callable[[], tuple[int, int]] | None = None) -> None:
         self._instruments = instruments()
-        self._counts: dict[tuple[str, str, int], Any] = {}
-        self._durations: dict[tuple[str, str], Any] = {}
+        self._cache_lookups = cache_lookups  # (hits, misses) so far, for the cache counter
+        self._cache_seen = (0, 0)
+        self._counts: dict[tuple[str, str, int], int] = {}
+        self._times: dict[tuple[str, str], list[float]] = {}  # bucket counts, then the sum
+        self._lock = threading.Lock()  # flushes run on other threads (a scrape's)
+        self._flush_lock = threading.Lock()
 
     def record(self, method: str, route: str, status: int, seconds: float | None) -> None:
         """One answered request; ``seconds`` None leaves it out of the latency histogram."""
         if method not in METHODS:
             method = "other"  # any word is a method to HTTP: keep the labels few
         key = (method, route, status)
-        counter = self._counts.get(key)
-        if counter is None:
-            counter = self._instruments.requests.labels(method, route, str(status))
-            self._counts[key] = counter
-        counter.inc()
-        if seconds is None:
-            return
-        timer = self._durations.get((method, route))
-        if timer is None:
-            timer = self._instruments.duration.labels(method, route)
-            self._durations[(method, route)] = timer
-        timer.observe(seconds)
+        with self._lock:
+            self._counts[key] = self._counts.get(key, 0) + 1
+            if seconds is None:
+                return
+            slot = self._times.get((method, route))
+            if slot is None:
+                slot = self._times[(method, route)] = [0.0] * (len(BUCKETS) + 2)
+            slot[bisect.bisect_left(BUCKETS, seconds)] += 1  # the last bucket is +Inf
+            slot[-1] += seconds
+
+    def flush(self) -> None:
+        """Add what was recorded since the last flush to the instruments."""
+        with self._flush_lock:
+            with self._lock:
+                counts, self._counts = self._counts, {}
+                times, self._times = self._times, {}
+            made = self._instruments
+            for (method, route, status), n in counts.items():
+                made.requests.labels(method, route, str(status)).inc(n)
+            for (method, route), slot in times.items():
+                child = made.duration.labels(method, route)
+                # Histogram.observe takes one value at a time; these are its own cells.
+                for bucket, seen in zip(child._buckets, slot[:-1], strict=True):
+                    if seen:
+                        bucket.inc(seen)
+                child._sum.inc(slot[-1])
+            if self._cache_lookups is not None:
+                hits, misses = self._cache_lookups()
+                seen_hits, seen_misses = self._cache_seen
+                self._cache_seen = (hits, misses)
+                if hits > seen_hits:
+                    made.cache_hit.inc(hits - seen_hits)
+                if misses > seen_misses:
+                    made.cache_miss.inc(misses - seen_misses)
 
 
 def counts_comments(post: Callable[P, Posted]) -> Callable[P, Posted]:
@@ -160,12 +193,6 @@ def counts_comments(post: Callable[P, Posted]) -> Callable[P, Posted]:
         return posted
 
     return counted
-
-
-def cache_lookup(hit: bool) -> None:
-    """One lookup in the page cache."""
-    made = instruments()
-    (made.cache_hit if hit else made.cache_miss).inc()
 
 
 def stream_opened() -> None:

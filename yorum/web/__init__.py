@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
-from yorum import metrics, scrape
+from yorum import scrape
 from yorum.metrics import HttpRecorder
 from yorum.notify.channels import delivery_worker
 from yorum.readiness import ReadinessProbe
@@ -42,9 +42,16 @@ class YorumApp(Starlette):
         stack = super().build_middleware_stack()
         if self.fast_thread_reads:
             stack = FastThreadReads(stack, self.state.thread_reads)
-        settings = self.state.services.settings
-        recorder = HttpRecorder() if settings.metrics.enabled else None
-        return Observe(stack, recorder, settings.log.requests)
+        log_requests = self.state.services.settings.log.requests
+        return Observe(stack, self.state.recorder, log_requests)
+
+
+async def flush_every_second(recorder: HttpRecorder) -> None:
+    """Hand the request counts to the shared metric files, so other workers' scrapes
+    see them (until cancelled at shutdown)."""
+    while True:
+        await asyncio.sleep(1.0)
+        recorder.flush()
 
 
 def create_app(
@@ -55,6 +62,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
+        recorder = app.state.recorder
+        flushing = asyncio.create_task(flush_every_second(recorder)) if recorder else None
         worker = None
         if deliver:
             worker = delivery_worker(services.store, services.settings, services.links)
@@ -66,6 +75,9 @@ def create_app(
             await worker.aclose()
         if close_on_shutdown:
             services.close()
+        if flushing is not None:
+            flushing.cancel()
+            app.state.recorder.flush()
         app.state.readiness.close()
         scrape.process_exits()
 
@@ -74,13 +86,10 @@ def create_app(
     app.state.schemas = RequestSchemas(services.settings.comments)
     app.state.operations = [*API, *ADMIN_API]
     settings = services.settings.cache
-    counting = services.settings.metrics.enabled
-    app.state.cache = PageCache(
-        settings.max_entries,
-        enabled=settings.enabled,
-        count=metrics.cache_lookup if counting else None,
-    )
-    if counting:
+    app.state.cache = cache = PageCache(settings.max_entries, enabled=settings.enabled)
+    app.state.recorder = None
+    if services.settings.metrics.enabled:
+        app.state.recorder = HttpRecorder(lambda: (cache.hits, cache.misses))
         scrape.watch_pool(services.store)
     app.state.readiness = ReadinessProbe(services.store, services.settings.redis.url)
     app.state.thread_reads = ThreadReads(services, app.state.schemas.thread, app.state.cache)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from yorum.web.responses import compress
@@ -47,15 +46,9 @@ def make_etag(key: PageKey, version: tuple[int, int]) -> str:
 class PageCache:
     """A bounded LRU of thread pages."""
 
-    def __init__(
-        self,
-        max_entries: int,
-        enabled: bool = True,
-        count: Callable[[bool], None] | None = None,
-    ) -> None:
+    def __init__(self, max_entries: int, enabled: bool = True) -> None:
         self.max_entries = max_entries
         self.enabled = enabled
-        self.count = count  # told of each lookup: True for a hit (for metrics)
         self._entries: OrderedDict[PageKey, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
@@ -66,12 +59,8 @@ class PageCache:
         entry = self._entries.get(key)
         if entry is None or entry.version != version:
             self.misses += 1
-            if self.count is not None:
-                self.count(False)
             return None
         self.hits += 1
-        if self.count is not None:
-            self.count(True)
         self._entries.move_to_end(key)
         return entry
 

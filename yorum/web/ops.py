@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from yorum import scrape
+from yorum.metrics import HttpRecorder
 from yorum.readiness import ReadinessProbe
 from yorum.settings import MetricsSettings, metrics_networks
 from yorum.web import openapi
@@ -67,6 +68,9 @@ def metrics(request: Request) -> Response:
             "Metrics are for the server's operators (see metrics.allow and metrics.token).",
             None,
         )
+    recorder: HttpRecorder | None = request.app.state.recorder
+    if recorder is not None:
+        recorder.flush()  # this process's counts up to now
     body, content_type = scrape.exposition(svc.store, svc.comments.clock)
     return Response(body, media_type=content_type, headers={"cache-control": "no-store"})
 
