@@ -11,7 +11,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 
-from yorum import listing, render
+from yorum import listing, metrics, render
 from yorum.abuse import Gate
 from yorum.abuse.proof import Challenge
 from yorum.errors import (
@@ -93,6 +93,7 @@ class CommentService:
 
     # -- writing -------------------------------------------------------------------------
 
+    @metrics.counts_comments
     def post(self, new: NewComment, client: ClientInfo) -> Posted:
         """Store a reader's comment; approved or held per the site's policy."""
         site = self.sites.for_origin(new.site_id, client.origin)

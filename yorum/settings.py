@@ -10,6 +10,7 @@ environment.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -149,6 +150,40 @@ class RedisSettings:
 
 
 @dataclass(frozen=True)
+class MetricsSettings:
+    """Prometheus metrics at ``/metrics``, and who may read them."""
+
+    enabled: bool = _setting(True, "Serve Prometheus metrics at /metrics.")
+    allow: str = _setting(
+        "127.0.0.0/8, ::1",
+        "Comma-separated client networks allowed to read /metrics (the client address as "
+        "yorum sees it, after server.forwarded_allow_ips); empty: none.",
+    )
+    token: str = _setting(
+        "",
+        "A bearer token that also admits a scraper from anywhere (Authorization: Bearer "
+        "TOKEN; prefer YORUM_METRICS_TOKEN); empty: none.",
+    )
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    """What yorum writes to standard error, and in which form."""
+
+    format: str = _setting(
+        "json",
+        "json (one JSON object a line, for journald, Docker and log collectors) or text "
+        "(aligned, for reading on a terminal).",
+    )
+    level: str = _setting("info", "Least severe level written: debug, info, warning or error.")
+    requests: bool = _setting(
+        False,
+        "Write a line per request: method, route template, status, duration and request "
+        "id (never the address or the page).",
+    )
+
+
+@dataclass(frozen=True)
 class SmtpSettings:
     """The mail server yorum sends notifications through."""
 
@@ -257,6 +292,8 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     notify: NotifySettings = field(default_factory=NotifySettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    log: LogSettings = field(default_factory=LogSettings)
 
     @property
     def data_path(self) -> Path:
@@ -282,7 +319,11 @@ SECTIONS: dict[str, type] = {
     "smtp": SmtpSettings,
     "notify": NotifySettings,
     "admin": AdminSettings,
+    "metrics": MetricsSettings,
+    "log": LogSettings,
 }
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 class SettingsError(Exception):
@@ -386,6 +427,7 @@ def load(path: str | Path | None = None, environ: Mapping[str, str] | None = Non
                 f"moderation.scorers: no scorer named {name.strip()!r} is installed "
                 f"(installed: {known}) ({source})"
             )
+    problems.extend(_observability_problems(sections["metrics"], sections["log"], source))
     comments = sections["comments"]
     if comments.page_size > comments.max_page_size:
         problems.append(
@@ -395,6 +437,28 @@ def load(path: str | Path | None = None, environ: Mapping[str, str] | None = Non
     if problems:
         raise SettingsError(problems)
     return Settings(**sections)
+
+
+def _observability_problems(metrics: MetricsSettings, log: LogSettings, source: str) -> list[str]:
+    """What is wrong with the ``metrics`` and ``log`` sections, each naming its key."""
+    problems = []
+    for network in metrics_networks(metrics.allow):
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            problems.append(f"metrics.allow: {network!r} is not a network or address ({source})")
+    if log.format not in ("json", "text"):
+        problems.append(f"log.format: expected json or text, got {log.format!r} ({source})")
+    if log.level not in LOG_LEVELS:
+        problems.append(
+            f"log.level: expected one of {', '.join(LOG_LEVELS)}, got {log.level!r} ({source})"
+        )
+    return problems
+
+
+def metrics_networks(allow: str) -> list[str]:
+    """The networks listed in ``metrics.allow``."""
+    return [part.strip() for part in allow.split(",") if part.strip()]
 
 
 def rate_problem(text: str) -> str | None:

@@ -98,7 +98,8 @@ def test_one_refused_recipient_among_several_is_logged_and_the_rest_get_the_mail
     with caplog.at_level(logging.WARNING, logger="yorum.notify.mail"):
         smtp_server.mailer().send(message(to="gone@example.org, mod@example.org"))
     assert smtp_server.received[0].rcpt_tos == ("mod@example.org",)
-    assert "refused gone@example.org: 553 5.1.3 Bad address" in caplog.text
+    assert "refused a recipient: 553 5.1.3 Bad address" in caplog.text
+    assert "gone@example.org" not in caplog.text  # addresses stay out of the log
 
 
 def test_the_password_is_blanked_out_of_any_server_answer(smtp_servers: Servers) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from yorum import __version__
+from yorum import __version__, logs, scrape
 from yorum.cli.backup import backup, restore
 from yorum.cli.commenters import commenter
 from yorum.cli.export import export
@@ -63,6 +63,9 @@ def serve(
     import uvicorn
 
     settings = settings_for(config, data_dir, host=host, port=port, workers=workers)
+    logs.configure(settings.log)
+    if settings.metrics.enabled:  # before anything imports prometheus_client
+        scrape.prepare_multiprocess(os.environ)
     services = services_for(settings)
     site = services.sites.ensure_default()
     has_users = bool(services.accounts.all())
@@ -93,8 +96,10 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=server.forwarded_allow_ips,
         access_log=False,  # access logs would record readers' addresses
+        ws="none",  # no WebSocket routes; uvicorn's WebSocket log lines name the client
+        log_config=None,  # logging is yorum.logs's, in every process
         timeout_graceful_shutdown=10,
-        log_level="info",
+        log_level=settings.log.level,
     )
 
 
@@ -124,6 +129,7 @@ def app_factory() -> Any:
     _limit_malloc_arenas()
     raw = json.loads(os.environ[_SERVE_SETTINGS])
     settings = Settings(**{name: cls(**raw[name]) for name, cls in SECTIONS.items()})
+    logs.configure(settings.log)
     return create_app(
         build(settings, migrate_schema=False),
         close_on_shutdown=True,
@@ -142,7 +148,9 @@ def worker_command(config: str | None, data_dir: str | None, once: bool) -> None
     """
     from yorum.notify.channels import delivery_worker
 
-    services = services_for(settings_for(config, data_dir))
+    settings = settings_for(config, data_dir)
+    logs.configure(settings.log)
+    services = services_for(settings)
     worker = delivery_worker(services.store, services.settings, services.links)
 
     async def deliver() -> int:

@@ -74,9 +74,9 @@ class Mailer:
                 raise self._failed("answered", exc) from None
             except (smtplib.SMTPException, OSError) as exc:
                 raise self._failed("failed while sending", exc) from None
-        for address, (code, reply) in refused.items():
+        for code, reply in refused.values():  # the address is kept out of the log
             reply_text = self._clean(_text(reply))
-            log.warning("%s refused %s: %s %s", self.address, address, code, reply_text)
+            log.warning("%s refused a recipient: %s %s", self.address, code, reply_text)
 
     def check(self) -> str:
         """Connect, greet, secure, log in, NOOP and QUIT; return a one-line summary.

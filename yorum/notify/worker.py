@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
+from yorum import metrics
 from yorum.models import NotifyMode, OutboxMessage
 from yorum.notify import DeliveryFailed, Dropped
 from yorum.settings import NotifySettings
@@ -123,6 +124,7 @@ class DeliveryWorker:
             await channel.deliver(message)
         except Dropped as reason:
             log.info("%s dropped: %s", what, reason)
+            metrics.delivery(message.channel, "dropped")
             return Outcome(message.id, True, f"dropped: {reason}")
         except DeliveryFailed as failure:
             return self._failed(message, str(failure), failure.retry, what)
@@ -130,14 +132,17 @@ class DeliveryWorker:
             log.exception("%s failed unexpectedly", what)
             return self._failed(message, repr(error), True, what)
         log.info("%s delivered (attempt %d)", what, message.attempts)
+        metrics.delivery(message.channel, "delivered")
         return Outcome(message.id, True, "")
 
     def _failed(self, message: OutboxMessage, error: str, retry: bool, what: str) -> Outcome:
         attempts = message.attempts
         if not retry or attempts >= self.settings.max_attempts:
             log.warning("%s is dead after %d attempt(s): %s", what, attempts, error)
+            metrics.delivery(message.channel, "dead")
             return Outcome(message.id, False, error, None)
         delay = self.delay(attempts)
+        metrics.delivery(message.channel, "retry")
         log.warning(
             "%s failed (attempt %d of %d), retrying in %.0f s: %s",
             what, attempts, self.settings.max_attempts, delay, error,

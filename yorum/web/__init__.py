@@ -14,19 +14,23 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
-from yorum import site_changes
+from yorum import scrape, site_changes
+from yorum.metrics import HttpRecorder
 from yorum.notify.channels import delivery_worker
+from yorum.readiness import ReadinessProbe
 from yorum.services import Services
 from yorum.web.cache import PageCache
 from yorum.web.errors import HANDLERS
 from yorum.web.live import LiveHub
+from yorum.web.observe import Observe
 from yorum.web.routes import ADMIN_API, API, routes
 from yorum.web.schemas import RequestSchemas
 from yorum.web.thread_read import FastThreadReads, ThreadReads
 
 
 class YorumApp(Starlette):
-    """The Starlette app with ``FastThreadReads`` as its outermost layer.
+    """The Starlette app with ``Observe`` (request ids, metrics) and ``FastThreadReads``
+    as its outermost layers.
 
     Outside even Starlette's error middleware, so a cached thread page costs nothing but
     its own lookup; the layer hands anything it does not answer to the full stack.
@@ -37,9 +41,18 @@ class YorumApp(Starlette):
 
     def build_middleware_stack(self) -> ASGIApp:
         stack = super().build_middleware_stack()
-        if not self.fast_thread_reads:
-            return stack
-        return FastThreadReads(stack, self.state.thread_reads)
+        if self.fast_thread_reads:
+            stack = FastThreadReads(stack, self.state.thread_reads)
+        log_requests = self.state.services.settings.log.requests
+        return Observe(stack, self.state.recorder, log_requests)
+
+
+async def flush_every_second(recorder: HttpRecorder) -> None:
+    """Hand the request counts to the shared metric files, so other workers' scrapes
+    see them (until cancelled at shutdown)."""
+    while True:
+        await asyncio.sleep(1.0)
+        recorder.flush()
 
 
 def create_app(
@@ -50,6 +63,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
+        recorder = app.state.recorder
+        flushing = asyncio.create_task(flush_every_second(recorder)) if recorder else None
         worker = None
         if deliver:
             worker = delivery_worker(services.store, services.settings, services.links)
@@ -68,13 +83,23 @@ def create_app(
             await worker.aclose()
         if close_on_shutdown:
             services.close()
+        if flushing is not None:
+            flushing.cancel()
+            app.state.recorder.flush()
+        app.state.readiness.close()
+        scrape.process_exits()
 
     app = YorumApp(routes=routes(), exception_handlers=dict(HANDLERS), lifespan=lifespan)
     app.state.services = services
     app.state.schemas = RequestSchemas(services.settings.comments)
     app.state.operations = [*API, *ADMIN_API]
     settings = services.settings.cache
-    app.state.cache = PageCache(settings.max_entries, enabled=settings.enabled)
+    app.state.cache = cache = PageCache(settings.max_entries, enabled=settings.enabled)
+    app.state.recorder = None
+    if services.settings.metrics.enabled:
+        app.state.recorder = HttpRecorder(lambda: (cache.hits, cache.misses))
+        scrape.watch_pool(services.store)
+    app.state.readiness = ReadinessProbe(services.store, services.settings.redis.url)
     app.state.thread_reads = ThreadReads(services, app.state.schemas.thread, app.state.cache)
     app.state.live = LiveHub(services)
     return app

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from yorum import errors
+from yorum.web.observe import route_label
 from yorum.web.responses import dumps, respond
 
 log = logging.getLogger("yorum.web")
@@ -76,8 +77,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def internal_error(request: Request, exc: Exception) -> Response:
-    """Anything unexpected: logged with its traceback, answered with code ``internal``."""
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    """Anything unexpected: logged with its traceback, answered with code ``internal``.
+
+    The log names the route's template, not the path, which may name a reader's page.
+    """
+    log.exception("unhandled error on %s %s", request.method, route_label(request.scope))
     return problem(request, 500, "internal", "Something went wrong on the server.", None)
 
 

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Iterator
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from yorum import metrics
 from yorum.services import Services
 from yorum.web import concurrency
 from yorum.web.api import query, services
@@ -123,6 +124,16 @@ class LiveHub:
                 woken.set()
 
 
+@contextlib.contextmanager
+def counted_stream() -> Iterator[None]:
+    """Count a stream while it is open (the ``yorum_live_streams_open`` gauge)."""
+    metrics.stream_opened()
+    try:
+        yield
+    finally:
+        metrics.stream_closed()
+
+
 def shutting_down() -> bool:
     """Whether the server was told to stop (uvicorn's SIGTERM handler has run).
 
@@ -157,7 +168,7 @@ async def events(request: Request) -> Response:
     last_seen = request.headers.get("last-event-id")
 
     async def stream() -> AsyncIterator[str]:
-        with hub.listen(key, version) as woken:
+        with hub.listen(key, version) as woken, counted_stream():
             yield f"retry: {RETRY_MS}\n\n"
             if last_seen is not None and last_seen != event_id(version):
                 yield changed(version)

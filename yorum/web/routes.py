@@ -226,6 +226,7 @@ def routes() -> list[BaseRoute]:
         *ISSO_API,
         Route("/healthz", ops.healthz, methods=["GET"]),
         Route("/readyz", ops.readyz, methods=["GET"]),
+        Route("/metrics", ops.metrics, methods=["GET"]),
         Route("/t/{site}", pages.thread, methods=["GET", "POST"]),
         *admin_pages.ROUTES,
         *notify_pages.ROUTES,

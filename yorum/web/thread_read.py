@@ -21,6 +21,7 @@ from yorum.models import Sort
 from yorum.services import Services
 from yorum.web import concurrency
 from yorum.web.cache import PageCache, PageKey
+from yorum.web.observe import ROUTE_KEY
 from yorum.web.present import present_page
 from yorum.web.responses import COMPRESS_MIN_BYTES, JSON, cors_for, dumps, pick_encoding
 from yorum.web.validation import Schema
@@ -133,6 +134,7 @@ class FastThreadReads:
         except Exception:  # a refusal, or a fault: the full app words it
             await self.app(scope, receive, send)
             return
+        scope[ROUTE_KEY] = PATH  # for the metrics: this layer answered, not a route
         await send(start_message(reply))
         await send({"type": "http.response.body", "body": reply.body})
 
