@@ -100,7 +100,7 @@ def test_a_real_server_logs_json_with_request_ids_and_nothing_private(tmp_path: 
 
     unhandled = [r for r in records if r["event"].startswith("unhandled error")]
     assert unhandled and unhandled[0]["request_id"] == "trace-500-abc"
-    assert "(hidden)" in unhandled[0]["exception"]  # the SQL values
+    assert "parameters hidden" in unhandled[0]["exception"]  # the SQL values never logged
     requests = [r for r in records if r["event"] == "request"]
     assert {(r["method"], r["route"], r["status"]) for r in requests} >= {
         ("POST", "/api/comments", 201),

@@ -71,10 +71,13 @@ class Store:
                 pool_size=8,
                 max_overflow=8,
                 connect_args={"timeout": busy_timeout, "check_same_thread": False},
+                hide_parameters=True,  # errors must not carry comments' text into logs
             )
             _configure_sqlite(engine, busy_timeout)
         else:
-            engine = create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=True)
+            engine = create_engine(
+                url, pool_size=8, max_overflow=16, pool_pre_ping=True, hide_parameters=True
+            )
         return cls(engine, busy_timeout)
 
     @contextmanager
