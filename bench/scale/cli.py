@@ -13,8 +13,10 @@ scenario runs on the small database and right after on the large one:
 
 Isso runs in the same run: a 100-comment thread posted through its API, and its own
 database filled with the same comments. The thread read's p99 on the large database
-must stay within ``--max-ratio`` times the small one's, warm and cold, on every backend;
-the exit status is 1 when it does not. Results: ``bench/results/<time>-scale/``.
+must stay within ``--max-ratio`` times the small one's, warm and cold, on every backend
+(the best of ``--rounds`` runs each, taken in turn, so that a burst of noise from other
+work on the machine does not decide); the exit status is 1 when it does not. Results go
+to ``bench/results/<time>-scale/``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import time
 import urllib.request
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from bench.scale.data import Plan, thread_sizes, uri
 from bench.scale.fill import Filled, create_pg_database, drop_pg_database, fill_yorum
@@ -61,11 +64,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         ),
         help="a PostgreSQL URL allowed to create and drop databases",
     )
-    add("--duration", type=int, default=10, help="seconds per scenario")
+    add("--duration", type=float, default=10, help="seconds per scenario")
     add("--connections", type=int, default=50, help="connections per scenario")
+    add("--rounds", type=int, default=2, help="runs of each checked read, small and large in turn")
     add("--client", choices=("wrk", "python"), default="wrk", help="the load generator")
     add("--isso", choices=("none", "api", "all"), default="all",
-        help="Isso: none, a thread posted through its API, or also its databases filled")  # fmt: skip
+        help="Isso: none, a thread posted through its API, or also its own databases")  # fmt: skip
     add("--max-ratio", type=float, default=2.0, help="large/small thread read p99 allowed")
     add("--keep", action="store_true", help="keep the databases (deleted by default)")
     add("--out", type=Path, help="results directory (default bench/results/<time>-scale)")
@@ -82,8 +86,8 @@ def visible(base: str, path: str) -> int:
     with urllib.request.urlopen(base + path, timeout=60) as response:
         payload = json.loads(response.read())
 
-    def count(nodes: list[dict[str, object]]) -> int:
-        return sum(1 + count(n["replies"]) for n in nodes)  # type: ignore[arg-type]
+    def count(nodes: list[Any]) -> int:
+        return sum(1 + count(n["replies"]) for n in nodes)
 
     return count(payload["comments"])
 
@@ -152,14 +156,14 @@ def run_backend(
     measures: list[Measure] = []
     fills: dict[str, Filled] = {}
 
-    def measure(scenario: str, db: Database, server: str, **kw: object) -> None:
+    def measure(scenario: str, db: Database, server: str, rnd: int = 1, **kw: object) -> None:
         paths = kw.pop("paths")
         assert isinstance(paths, list)
         post = kw.pop("post_uris", None)
         assert post is None or isinstance(post, list)
         base = db.servers[server].base
         figures = load.run(base, paths, post_uris=post, script_dir=db.home, name=scenario)
-        measures.append(Measure(scenario, db.name, *figures))
+        measures.append(Measure(scenario, db.name, *figures, round=rnd))
         say(line(measures[-1]))
 
     try:
@@ -175,13 +179,14 @@ def run_backend(
             for path in db.read_paths:
                 n = visible(warm.base, path)
                 assert n == 100, f"{db.name}: {path} shows {n} comments"
-        for scenario in ("warm", "cold", "counts", "big"):
+        for rnd in range(1, args.rounds + 1):  # the checked reads: small, large, small, ...
             for db in databases:
-                if scenario == "warm":
-                    measure("warm", db, "warm", paths=db.read_paths[:1])
-                elif scenario == "cold":
-                    measure("cold", db, "cold", paths=db.read_paths)
-                elif scenario == "counts":
+                measure("warm", db, "warm", rnd, paths=db.read_paths[:1])
+            for db in databases:
+                measure("cold", db, "cold", rnd, paths=db.read_paths)
+        for scenario in ("counts", "big"):
+            for db in databases:
+                if scenario == "counts":
                     measure("counts", db, "warm", paths=db.count_paths)
                 else:
                     big = thread_path(uri(db.largest, db.plan.read_threads))

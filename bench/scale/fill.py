@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.scale.data import Plan, Row, commenters, rows, texts, uri
+from bench.scale.data import Plan, commenters, rows, texts, uri
 from yorum import keys
 from yorum.privacy import AvatarSeeds, IpHasher
 from yorum.render import render
@@ -49,9 +49,7 @@ class Filled:
 
 def settings_for(url: str, data_dir: Path) -> Settings:
     """yorum's settings for this database and data directory."""
-    return with_overrides(
-        Settings(), server={"data_dir": str(data_dir)}, database={"url": url}
-    )
+    return with_overrides(Settings(), server={"data_dir": str(data_dir)}, database={"url": url})
 
 
 def _comment_tuples(plan: Plan, data_dir: Path, sqlite: bool) -> Iterator[list[tuple[Any, ...]]]:
@@ -219,8 +217,9 @@ def fill_isso(db_path: Path, conf_path: Path, plan: Plan) -> Filled:
             top[r.id] = r.id if r.parent is None else top[r.parent]
             person = people[r.author % PEOPLE]
             deleted = r.text < 0
+            parent = None if r.parent is None else top[r.parent]
             batch.append(
-                (r.thread, r.id, None if r.parent is None else top[r.parent], r.created_at, mode[r.status],
+                (r.thread, r.id, parent, r.created_at, mode[r.status],
                  addresses[r.author % PEOPLE], "" if deleted else pool[r.text % TEXTS],
                  None if deleted else person.name, None if deleted else person.email or None,
                  None if deleted else person.website or None, r.likes,

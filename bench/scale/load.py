@@ -43,6 +43,7 @@ class Measure:
     errors: int
     non_2xx: int
     requests: int
+    round: int = 1
 
 
 def pin(workers: int) -> None:
@@ -91,7 +92,7 @@ def paths_script(path: Path, paths: list[str]) -> Path:
         "-- wrk script: GET these paths in turn.\n"
         f"local paths = {{\n{listed}\n}}\nlocal n = 0\n"
         "function request()\n  n = n % #paths + 1\n"
-        "  return wrk.format(\"GET\", paths[n])\nend\n"
+        '  return wrk.format("GET", paths[n])\nend\n'
     )
     return path
 
@@ -155,7 +156,8 @@ class Load:
             script = post_script(script_dir / f"{name}.lua", post_uris)
         else:
             script = paths_script(script_dir / f"{name}.lua", paths)
-        cmd = [*PIN["client"], "wrk", "-t1", f"-c{self.connections}", f"-d{self.duration}s"]
+        seconds = max(1, round(self.duration))
+        cmd = [*PIN["client"], "wrk", "-t1", f"-c{self.connections}", f"-d{seconds}s"]
         cmd += ["--timeout", "30s", "--latency", "-s", str(script), base + paths[0]]
         import subprocess
 
@@ -174,6 +176,7 @@ class Load:
         lock = threading.Lock()
         deadline = time.monotonic() + self.duration
         counter = iter(range(sys.maxsize))
+        run = f"{time.time_ns():x}"  # each run's texts differ from the last run's
 
         def worker() -> None:
             conn = http.client.HTTPConnection(host, int(port), timeout=30)
@@ -187,7 +190,7 @@ class Load:
                                 "site": "default",
                                 "uri": post_uris[n % len(post_uris)],
                                 "author": f"Reader {n}",
-                                "text": f"{POST_TEXT} ({n})",
+                                "text": f"{POST_TEXT} ({run}-{n})",
                             }
                         )
                         headers = {"Content-Type": "application/json"}
@@ -218,4 +221,5 @@ class Load:
         if len(latencies) < 2:
             return 0.0, float("nan"), float("nan"), failures[0], failures[1], len(latencies)
         cuts = statistics.quantiles(latencies, n=100)
-        return len(latencies) / elapsed, cuts[49], cuts[98], *failures, len(latencies)
+        rps = len(latencies) / elapsed
+        return rps, cuts[49], cuts[98], failures[0], failures[1], len(latencies)
