@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from yorum.errors import Invalid, UnknownSite
+from yorum.errors import Conflict, Invalid, UnknownSite
 from yorum.models import FieldRule, Policy
 from yorum.services import Services
+from yorum.storage import sites as site_rows
 
 
 def test_update_changes_only_what_is_named(services: Services) -> None:
@@ -48,3 +49,16 @@ def test_update_refuses_bad_values(services: Services, changes: dict, field: str
 def test_update_of_unknown_site(services: Services) -> None:
     with pytest.raises(UnknownSite):
         services.sites.update("nope", name="x")
+
+
+def test_two_processes_adding_the_same_site_at_once_get_a_conflict_not_a_crash(
+    services: Services,
+) -> None:
+    """The second of two racing inserts (serve processes starting together on an empty
+    database both add ``default``) is told the site exists, whatever the timing."""
+    site = services.sites.add("blog")
+    with services.store.write() as tx:
+        assert site_rows.insert(tx, site) is False
+    with pytest.raises(Conflict):
+        services.sites.add("blog")
+    assert services.sites.ensure_default().id == "blog"  # some site exists: none added

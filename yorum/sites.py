@@ -114,9 +114,8 @@ class SiteService:
             website_field=website_field,
         )
         with self.store.write() as tx:
-            if site_rows.get(tx, site_id) is not None:
+            if not site_rows.insert(tx, site):
                 raise Conflict(f"A site named {site_id!r} exists already.", field="site")
-            site_rows.insert(tx, site)
         return site
 
     def update(self, site_id: str, **changes: object) -> Site:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from sqlalchemy import bindparam, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 
 from yorum.models import Erasure, FieldRule, NotifyMode, Policy, Site
 from yorum.storage import Tx
@@ -55,19 +56,21 @@ def _fields(site: Site) -> dict[str, str | int | float | bool]:
     }
 
 
-def insert(tx: Tx, site: Site) -> None:
-    """Store a new site."""
-    tx.execute(
-        sites.insert().values(
-            id=site.id,
-            name=site.name,
-            origins=json.dumps(list(site.origins)),
-            language=site.language,
-            policy=site.policy.value,
-            created_at=site.created_at,
-            **_fields(site),
-        )
+def insert(tx: Tx, site: Site) -> bool:
+    """Store a new site; False if a site with its id exists (perhaps added just now by
+    another process)."""
+    dialect = postgresql if tx.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(sites).values(
+        id=site.id,
+        name=site.name,
+        origins=json.dumps(list(site.origins)),
+        language=site.language,
+        policy=site.policy.value,
+        created_at=site.created_at,
+        **_fields(site),
     )
+    inserted = tx.execute(statement.on_conflict_do_nothing().returning(sites.c.id)).first()
+    return inserted is not None
 
 
 def update(tx: Tx, site: Site) -> None:
