@@ -142,7 +142,7 @@ def test_rate_limits_count_both_processes_together(cluster_with: Callable[..., C
 def test_a_killed_process_loses_no_acknowledged_comment_and_nginx_fails_over(
     cluster: Cluster,
 ) -> None:
-    results: list[tuple[float, int, str]] = []  # (answered at, status, text)
+    results: list[tuple[float, int, str]] = []  # (answered at, status or 0, text)
     stop = threading.Event()
 
     def load(worker: int) -> None:
@@ -151,7 +151,7 @@ def test_a_killed_process_loses_no_acknowledged_comment_and_nginx_fails_over(
                 text = f"load {worker} {uuid.uuid4().hex}"
                 try:
                     status = client.post("/api/comments", json=comment(text)).status_code
-                except httpx.TransportError:
+                except httpx.TransportError:  # nginx cut the answer: A died mid-response
                     status = 0
                 results.append((time.monotonic(), status, text))
 
@@ -178,7 +178,8 @@ def test_a_killed_process_loses_no_acknowledged_comment_and_nginx_fails_over(
     stored = Counter(cluster.stored_texts())
     assert not [t for t in acknowledged if stored[t] != 1], "every acknowledged comment is kept"
     assert max(stored.values()) == 1, "no POST was sent to a second process after the first"
-    assert {status for _, status, _ in results} <= {201, 502}, summary
+    # The posts in flight at the kill fail (not acknowledged: a client sends them again).
+    assert {status for _, status, _ in results} <= {201, 502, 0}, summary
     after = [status for t, status, _ in results if t > killed_at]
     assert after[-20:] == [201] * 20, summary
     assert len(after) - after.count(201) <= 4, summary
