@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DATA_DIR ?= yorum-data
 PORT ?= 8080
 
-.PHONY: setup run test check lint typecheck audit docs bench clean widget widget-deps browser-deps
+.PHONY: setup run test check lint typecheck audit docs bench clean widget widget-deps browser-deps \
+	nginx-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +26,7 @@ run: $(STAMP)
 	$(BIN)/yorum serve --data-dir $(DATA_DIR) --host 127.0.0.1 --port $(PORT)
 
 ## Lint, type-check, then run the whole test suite.
-test: check widget-deps browser-deps
+test: check widget-deps browser-deps nginx-deps
 	$(BIN)/python -m pytest -n 2 -q
 
 check: lint typecheck
@@ -64,6 +65,24 @@ browser-deps:
 		echo "installing Chromium from Debian's packages for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "Chromium not found (and not root to install it): the browser tests will be skipped"; fi
+
+## nginx from Debian's packages for the deployment test (tests/deploy), when missing and we
+## may install it. Debian's package starts a system nginx on port 80 when it is installed;
+## a policy-rc.d that says no (exit 101) stops that for the install, and is removed after
+## unless one was there before.
+nginx-deps:
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing nginx from Debian's packages for the deployment test"; \
+		guard=/usr/sbin/policy-rc.d; \
+		if [ ! -e $$guard ]; then \
+			trap 'rm -f '$$guard EXIT INT TERM; printf '#!/bin/sh\nexit 101\n' >$$guard; \
+			chmod 755 $$guard; \
+		fi; \
+		apt-get update -qq; \
+		package=nginx-light; apt-cache show $$package >/dev/null 2>&1 || package=nginx; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$package >/dev/null; \
+	else echo "nginx not found (and not root to install it): the deployment test will be skipped"; fi
 
 ## Rebuild the widget from widget/src into yorum/web/static/widget (commit the result).
 widget: widget-deps

@@ -85,6 +85,7 @@ def serve(
             err=True,
         )
     os.environ[_SERVE_SETTINGS] = json.dumps(dataclasses.asdict(settings))
+    signal.signal(signal.SIGTERM, _stopped)
     uvicorn.run(
         "yorum.cli:app_factory",
         factory=True,
@@ -101,6 +102,17 @@ def serve(
         timeout_graceful_shutdown=10,
         log_level=settings.log.level,
     )
+
+
+def _stopped(signum: int, frame: object) -> None:
+    """End ``serve`` with status 0 once uvicorn has stopped gracefully on SIGTERM.
+
+    uvicorn catches SIGTERM, lets requests in progress finish, and then raises the signal
+    again for the handler that was there before its own. Without this one the process
+    would die of the signal, which systemd and scripts that check the status read as a
+    failure; a stop that was asked for and done is a success.
+    """
+    raise SystemExit(0)
 
 
 def _limit_malloc_arenas(arenas: int = 2) -> None:
