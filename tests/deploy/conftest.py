@@ -23,8 +23,6 @@ import pytest
 from tests.deploy.nginx import Nginx, nginx_binary
 from tests.servers import Server
 from yorum.keys import SECRET_FILE
-from yorum.services import build
-from yorum.settings import Settings, with_overrides
 from yorum.storage import normalize_url
 
 PG_URL = os.environ.get("YORUM_TEST_DATABASE_URL", "")
@@ -76,17 +74,8 @@ class Cluster:
         self.nginx = Nginx(root / "nginx", [f"127.0.0.1:{s.port}" for s in servers])
 
     def start(self, nginx: str) -> None:
-        # The schema and the first site made beforehand, as `yorum migrate` would: two
-        # processes started at once on an empty database can both try to insert the
-        # `default` site, and the loser exits (a bug in first start, not in deployment).
-        settings = with_overrides(
-            Settings(),
-            server={"data_dir": str(self.a.data_dir)},
-            database={"url": self.a.database_url},
-        )
-        services = build(settings)
-        services.sites.ensure_default()
-        services.close()
+        # Both at once on an empty database: one migrates and adds the first site while
+        # the other waits for it (tests/test_processes.py has three).
         failures: list[BaseException] = []
 
         def start(server: Server) -> None:
