@@ -7,6 +7,8 @@ Storage and API tests run on SQLite always, and on PostgreSQL too when
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +20,7 @@ from starlette.testclient import TestClient
 
 from yorum.services import Services, build
 from yorum.settings import Settings, with_overrides
-from yorum.storage import normalize_url
+from yorum.storage import Store, migrate, normalize_url
 from yorum.web import create_app
 
 # Fixtures that live in modules of their own, for any test to use: a webhook receiver,
@@ -44,22 +46,47 @@ class FakeClock:
         self.now += seconds
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(not PG_URL, reason="YORUM_TEST_DATABASE_URL not set"),
-        ),
-    ]
-)
+DATABASES = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(not PG_URL, reason="YORUM_TEST_DATABASE_URL not set"),
+    ),
+]
+
+
+@pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database URL for an empty database of each kind under test."""
+    """A database URL for a database of each kind under test, with yorum's schema and
+    nothing else (copied from one migrated once per test process: migrating every
+    test's database took a fifth of the suite)."""
+    if request.param == "sqlite":
+        path = tmp_path / "yorum.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    with postgresql_schema(migrated=True) as url:
+        yield url
+
+
+@pytest.fixture(params=DATABASES)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL for an empty database of each kind under test (no schema yet)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'yorum.sqlite3'}"
         return
     with postgresql_schema() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database migrated to the newest schema, for tests to copy."""
+    path = tmp_path_factory.mktemp("template") / "yorum.sqlite3"
+    store = Store.open(f"sqlite:///{path}")
+    migrate.upgrade(store)
+    store.close()
+    return path
 
 
 @pytest.fixture
@@ -71,18 +98,56 @@ def pg_database_url() -> Iterator[str]:
         yield url
 
 
-@contextmanager
-def postgresql_schema() -> Iterator[str]:
-    """A fresh schema in the test PostgreSQL database, dropped afterwards, as a URL."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
+_PG_PLAIN = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+_pg_schema_sql: list[str] = []  # yorum's schema as SQL, made once per test process
+_TEMPLATE = "yorum_template_schema"
+
+
+def _schema_url(schema: str) -> str:
     sep = "&" if "?" in PG_URL else "?"
+    return normalize_url(PG_URL) + f"{sep}options=-csearch_path%3D{schema}"
+
+
+def _pg_schema_script() -> str:
+    """The SQL that creates yorum's newest schema in the schema ``_TEMPLATE``, read with
+    pg_dump from a schema that the migrations made."""
+    if not _pg_schema_sql:
+        schema = f"{_TEMPLATE}_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(_PG_PLAIN, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            store = Store.open(_schema_url(schema))
+            migrate.upgrade(store)
+            store.close()
+            dump = subprocess.run(
+                ["pg_dump", "--schema", schema, "--inserts", "--no-owner", "--no-privileges",
+                 _PG_PLAIN],
+                check=True, capture_output=True, text=True,
+            ).stdout  # fmt: skip
+        finally:
+            with psycopg.connect(_PG_PLAIN, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        lines = [  # psql's own commands (\\restrict) and the schema, which is made apart
+            line for line in dump.splitlines() if not line.startswith(("\\", "CREATE SCHEMA"))
+        ]
+        _pg_schema_sql.append("\n".join(lines).replace(schema, _TEMPLATE))
+    return _pg_schema_sql[0]
+
+
+@contextmanager
+def postgresql_schema(*, migrated: bool = False) -> Iterator[str]:
+    """A fresh schema in the test PostgreSQL database, dropped afterwards, as a URL; with
+    ``migrated``, holding yorum's newest schema."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    script = _pg_schema_script().replace(_TEMPLATE, schema) if migrated else ""
+    with psycopg.connect(_PG_PLAIN, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+        if script:
+            conn.execute(script.encode())
     try:
-        yield normalize_url(PG_URL) + f"{sep}options=-csearch_path%3D{schema}"
+        yield _schema_url(schema)
     finally:
-        with psycopg.connect(plain, autocommit=True) as conn:
+        with psycopg.connect(_PG_PLAIN, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 

@@ -9,8 +9,8 @@ from yorum.storage import Store, migrate
 from yorum.storage.tables import metadata
 
 
-def test_upgrade_from_empty_reaches_head_and_matches_tables(database_url: str) -> None:
-    store = Store.open(database_url)
+def test_upgrade_from_empty_reaches_head_and_matches_tables(empty_database_url: str) -> None:
+    store = Store.open(empty_database_url)
     assert migrate.current(store) is None
     migrate.upgrade(store)
     assert migrate.current(store) == migrate.head()
@@ -22,8 +22,8 @@ def test_upgrade_from_empty_reaches_head_and_matches_tables(database_url: str) -
     store.close()
 
 
-def test_upgrade_twice_is_a_no_op(database_url: str) -> None:
-    store = Store.open(database_url)
+def test_upgrade_twice_is_a_no_op(empty_database_url: str) -> None:
+    store = Store.open(empty_database_url)
     migrate.upgrade(store)
     migrate.upgrade(store)
     assert migrate.current(store) == migrate.head()
