@@ -106,3 +106,40 @@ def test_kill_9_loses_no_acknowledged_comment(server: Server) -> None:
     server.process.wait()
     server.start()
     assert listed(server.url) == set(ids)
+
+
+def test_a_worker_process_freezes_what_it_built_out_of_full_collections(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``serve`` hands each worker process: the app, with the heap built so far frozen
+    (full garbage collections then skip it; see ``yorum.cli._freeze_the_heap``)."""
+    import dataclasses
+    import gc
+    import json
+    import logging
+
+    from yorum import cli
+    from yorum.settings import Settings, with_overrides
+
+    settings = with_overrides(
+        Settings(),
+        server={"data_dir": str(tmp_path / "data")},
+        database={"url": f"sqlite:///{tmp_path / 'yorum.sqlite3'}"},
+        metrics={"enabled": False},
+    )
+    services = cli.services_for(settings)  # migrates, as serve does before its workers start
+    services.close()
+    monkeypatch.setenv(cli._SERVE_SETTINGS, json.dumps(dataclasses.asdict(settings)))
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level  # app_factory sets up yorum's logging
+    gc.unfreeze()
+    app = None
+    try:
+        app = cli.app_factory()
+        assert gc.get_freeze_count() > 10_000
+        assert app.state.services.store is not None
+    finally:
+        gc.unfreeze()
+        if app is not None:
+            app.state.services.close()
+        root.handlers[:], root.level = handlers, level

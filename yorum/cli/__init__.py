@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import json
 import os
 import signal
@@ -142,11 +143,25 @@ def app_factory() -> Any:
     raw = json.loads(os.environ[_SERVE_SETTINGS])
     settings = Settings(**{name: cls(**raw[name]) for name, cls in SECTIONS.items()})
     logs.configure(settings.log)
-    return create_app(
+    app = create_app(
         build(settings, migrate_schema=False),
         close_on_shutdown=True,
         deliver=settings.notify.worker,
     )
+    _freeze_the_heap()
+    return app
+
+
+def _freeze_the_heap() -> None:
+    """Leave what the process has built so far out of the garbage collector's full passes.
+
+    Modules, settings, word lists and language profiles are hundreds of thousands of
+    objects that live as long as the process; every full collection walked them all and
+    stopped the server for 100 to 400 ms under load. Frozen, a full pass takes about 10 ms
+    (bench/README.md: uncached thread reads' p99 at two connections went from 52 to 14 ms).
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @main.command("worker")
