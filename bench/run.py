@@ -166,19 +166,22 @@ class Server:
         self.log.close()
 
 
+# wrk posts from one address, as fast as it can, solving no challenge
+OPEN_GATE = {
+    "YORUM_ABUSE_CLIENT_RATE": "",
+    "YORUM_ABUSE_THREAD_RATE": "",
+    "YORUM_ABUSE_PROOF_OF_WORK": "false",
+    "YORUM_ABUSE_MIN_SUBMIT_SECONDS": "0",
+}
+
+
 class Yorum(Server):
     """``yorum serve`` with ``workers`` worker processes."""
 
     def __init__(self, data_dir: Path, log: Path, workers: int = 1, **env: str) -> None:
         super().__init__("yorum", log)
         command = [str(YORUM), "serve", "--data-dir", str(data_dir), "--port", str(self.port)]
-        env = {  # wrk posts from one address, as fast as it can, solving no challenge
-            "YORUM_ABUSE_CLIENT_RATE": "",
-            "YORUM_ABUSE_THREAD_RATE": "",
-            "YORUM_ABUSE_PROOF_OF_WORK": "false",
-            "YORUM_ABUSE_MIN_SUBMIT_SECONDS": "0",
-            **env,
-        }
+        env = {**OPEN_GATE, **env}
         self.start([*command, "--workers", str(workers)], "/readyz", env)
 
 

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.run import PIN, Server, parse_wrk
+from bench.run import OPEN_GATE, PIN, Server, parse_wrk
 
 ROOT = Path(__file__).resolve().parents[2]
 YORUM = ROOT / ".venv" / "bin" / "yorum"
@@ -62,15 +62,7 @@ class Yorum(Server):
         super().__init__("yorum", log)
         pin(workers)
         command = [str(YORUM), "serve", "--data-dir", str(data_dir), "--port", str(self.port)]
-        env = {
-            "YORUM_DATABASE_URL": database_url,
-            # wrk posts from one address, as fast as it can, without proof of work
-            "YORUM_ABUSE_CLIENT_RATE": "",
-            "YORUM_ABUSE_THREAD_RATE": "",
-            "YORUM_ABUSE_PROOF_OF_WORK": "false",
-            "YORUM_ABUSE_MIN_SUBMIT_SECONDS": "0",
-            **env,
-        }
+        env = {"YORUM_DATABASE_URL": database_url, **OPEN_GATE, **env}
         self.start([*command, "--workers", str(workers)], "/readyz", env)
 
 
